@@ -1,0 +1,39 @@
+// tern-cli subcommands. Each takes its arguments (after the subcommand name) and returns the
+// process exit code; errors are thrown as tern::Error and printed by main as one line.
+#pragma once
+
+#include <QCommandLineParser>
+#include <QStringList>
+
+#include "tern/session.h"
+
+#include <string>
+
+namespace tern::cli {
+
+int cmd_generate(const QStringList& args);
+int cmd_chat(const QStringList& args);
+int cmd_logits(const QStringList& args);
+int cmd_tokenize(const QStringList& args);
+int cmd_info(const QStringList& args);
+
+// Parses args for a subcommand; throws tern::Error with the parser's message on bad options.
+// Adds -h/--help; returns false when help was printed (the command should exit 0).
+bool parse_or_throw(QCommandLineParser& p, const QStringList& args, const char* usage);
+
+// Options shared by commands that load a model and run it.
+void add_model_options(QCommandLineParser& p);
+void add_sampling_options(QCommandLineParser& p);
+
+int int_option(const QCommandLineParser& p, const QString& name, int lo, int hi);
+double float_option(const QCommandLineParser& p, const QString& name, double lo, double hi);
+std::string model_path(const QCommandLineParser& p);
+SessionOptions session_options(const QCommandLineParser& p);   // from add_model_options
+GenerateParams generate_params(const QCommandLineParser& p);   // from add_sampling_options
+
+// One-line summary of generation stats ("prompt 5 tok, 123.4 tok/s | ...") for stderr.
+std::string stats_line(const GenerationStats& st);
+// The stats as a JSON object (UTF-8).
+std::string stats_json(const GenerationStats& st, const std::string& model);
+
+}  // namespace tern::cli

@@ -1,0 +1,59 @@
+// tern-cli: headless front end of the Tern engine.
+#include "command.h"
+
+#include "tern/error.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+#include <exception>
+#include <new>
+
+namespace {
+
+const char* kUsage =
+    "usage: tern-cli COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  generate  -m MODEL -p TEXT   generate a continuation, streamed to stdout\n"
+    "  chat      -m MODEL           interactive session on stdin/stdout\n"
+    "  tokenize  -m MODEL -p TEXT   print token ids\n"
+    "  logits    -m MODEL --tokens 1,2,3 -o OUT.f32   write the logits of every position\n"
+    "  info      -m MODEL           architecture, hyperparameters, tensors, tokenizer\n"
+    "\n"
+    "tern-cli COMMAND --help shows the options of a command.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName("tern-cli");
+    QCoreApplication::setApplicationVersion(TERN_VERSION);
+    QStringList args = QCoreApplication::arguments();
+    if (args.size() < 2 || args[1] == "-h" || args[1] == "--help") {
+        std::fputs(kUsage, args.size() < 2 ? stderr : stdout);
+        return args.size() < 2 ? 2 : 0;
+    }
+    if (args[1] == "--version") {
+        std::printf("tern-cli %s\n", TERN_VERSION);
+        return 0;
+    }
+    const QString cmd = args[1];
+    args.removeAt(1);  // what remains: program name + the command's options
+    try {
+        if (cmd == "generate") return tern::cli::cmd_generate(args);
+        if (cmd == "chat") return tern::cli::cmd_chat(args);
+        if (cmd == "tokenize") return tern::cli::cmd_tokenize(args);
+        if (cmd == "logits") return tern::cli::cmd_logits(args);
+        if (cmd == "info") return tern::cli::cmd_info(args);
+        std::fprintf(stderr, "tern-cli: unknown command '%s'\n%s", qPrintable(cmd), kUsage);
+        return 2;
+    } catch (const tern::Error& e) {
+        std::fprintf(stderr, "tern-cli: %s\n", e.what());
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "tern-cli: out of memory\n");
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "tern-cli: %s\n", e.what());
+    }
+    return 1;
+}

@@ -1,0 +1,77 @@
+// A loaded model: GGUF mapping, hyperparameters, weights (in place in the mapping), tokenizer.
+// Architectures supported: `llama` (dense, or Mixtral-style MoE when llama.expert_count > 0),
+// `qwen3moe`, `bitnet` (llama.cpp's 1bitLLM graph). Each is described in engine/src/model/.
+#pragma once
+
+#include "tern/types.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tern {
+
+class GgufFile;
+class Tokenizer;
+struct ModelWeights;
+struct Architecture;
+
+// Gating function of the MoE router, numbered as llama.cpp's llama_expert_gating_func_type.
+enum class ExpertGating : int32_t { SOFTMAX = 1, SIGMOID = 2, SOFTMAX_WEIGHT = 3 };
+
+struct HParams {
+    std::string arch;             // general.architecture
+    int32_t n_vocab = 0;
+    int32_t n_ctx_train = 0;      // <arch>.context_length
+    int32_t n_embd = 0;
+    int32_t n_layer = 0;
+    int32_t n_head = 0;
+    int32_t n_head_kv = 0;
+    int32_t head_dim = 0;         // <arch>.attention.key_length, else n_embd / n_head
+    int32_t n_ff = 0;             // dense FFN width
+    int32_t n_expert = 0;         // 0 for dense models
+    int32_t n_expert_used = 0;
+    int32_t n_ff_exp = 0;         // per-expert FFN width
+    bool expert_weights_norm = false;  // renormalise the top-k router weights to sum 1
+    ExpertGating gating = ExpertGating::SOFTMAX;
+    float rms_eps = 1e-5f;
+    float rope_freq_base = 10000.0f;
+    int32_t n_rot = 0;            // <arch>.rope.dimension_count, else head_dim
+    bool rope_neox = false;       // rotate-half pairs (i, i + n_rot/2) instead of (2i, 2i+1)
+};
+
+struct LoadOptions {
+    bool load_tokenizer = true;
+};
+
+class Model {
+public:
+    // Maps and validates the file: GGUF structure, architecture, every required tensor with
+    // its shape and a supported type. Throws tern::Error("<path>: <problem>").
+    static std::unique_ptr<Model> load(const std::string& path, const LoadOptions& opts = {});
+    ~Model();
+
+    const std::string& path() const;
+    const HParams& hparams() const { return hp_; }
+    const GgufFile& gguf() const { return *file_; }
+    const Tokenizer& tokenizer() const { return *tokenizer_; }
+    const ModelWeights& weights() const { return *weights_; }
+    const Architecture& architecture() const { return *arch_; }
+
+    uint64_t n_params() const;          // all weight elements
+    uint64_t n_params_active() const;   // per token: experts counted n_expert_used times
+    uint64_t weight_bytes() const;      // bytes of tensor data in the file
+    // Most common matrix type ("TQ2_0", "Q8_0", ...) for display.
+    std::string main_type() const;
+
+private:
+    Model();
+    std::unique_ptr<GgufFile> file_;
+    std::unique_ptr<Tokenizer> tokenizer_;
+    std::unique_ptr<ModelWeights> weights_;
+    const Architecture* arch_ = nullptr;
+    HParams hp_;
+};
+
+}  // namespace tern

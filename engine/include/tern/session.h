@@ -1,0 +1,104 @@
+// A generation session over a loaded model: the KV cache, the backend, batched prefill and
+// token-by-token decode with streaming, cancel and stats.
+//
+// Stats definitions (what the CLI and the app report):
+//   time to first token  = from the start of generate() to the first sampled token (ms)
+//   prefill tokens/s     = prompt tokens evaluated ÷ time of the prompt evaluation
+//   decode tokens/s      = tokens after the first ÷ time from the first to the last token
+//                          (0 when fewer than two tokens were generated)
+//   peak memory          = the process's peak resident set size (bytes)
+#pragma once
+
+#include "tern/sampler.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tern {
+
+class Model;
+class Backend;
+
+struct SessionOptions {
+    int32_t n_ctx = 0;            // context positions; 0: the model's context_length, at most 4096
+    int32_t n_threads = 0;        // CPU threads; 0: all hardware threads
+    int32_t n_batch = 256;        // prompt tokens per forward pass
+    bool exact_f32 = false;       // F32 math on dequantized weights (reference mode, slow)
+    bool record_routing = false;  // keep the MoE top-k expert ids of the last eval (tests, tools)
+};
+
+enum class StopReason { EOS, MAX_TOKENS, CANCELLED, CONTEXT_FULL };
+const char* stop_reason_name(StopReason r);
+
+struct GenerationStats {
+    int32_t n_prompt = 0;           // prompt tokens (including BOS)
+    int32_t n_prompt_evaluated = 0; // of those, evaluated now (the rest reused from the KV cache)
+    int32_t n_generated = 0;        // sampled tokens, end-of-generation token excluded
+    double ttft_ms = 0;             // time to first token
+    double prefill_ms = 0;          // time of the prompt evaluation
+    double decode_ms = 0;           // first to last token
+    double prefill_tps = 0;
+    double decode_tps = 0;
+    uint64_t peak_rss_bytes = 0;
+    StopReason stop = StopReason::EOS;
+};
+
+struct GenerateParams {
+    int32_t max_tokens = 256;       // < 0: until EOS or the context is full
+    SamplerParams sampling;
+};
+
+// Receives each piece of generated text as soon as it is whole UTF-8 (may be empty for a
+// token that completes nothing yet), with the token id.
+using TokenCallback = std::function<void(int32_t token, std::string_view text)>;
+
+class Session {
+public:
+    Session(const Model& model, const SessionOptions& opts);  // throws tern::Error
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    const Model& model() const { return model_; }
+    int32_t n_ctx() const { return n_ctx_; }
+    int32_t n_past() const { return static_cast<int32_t>(tokens_.size()); }
+    const std::vector<int32_t>& tokens() const { return tokens_; }
+
+    // Evaluates `tokens` at positions n_past().. and appends them to the context. Returns the
+    // logits [n_vocab] of the last token, or [n_tokens × n_vocab] (row-major) when all_logits.
+    // Throws tern::Error when the context would overflow (nothing is appended then).
+    std::vector<float> eval(std::span<const int32_t> tokens, bool all_logits = false);
+
+    // Forgets the context from position n on (0: all).
+    void truncate(int32_t n);
+
+    // Top-k expert ids of the last eval, per MoE layer: [n_tokens × n_expert_used] each.
+    const std::vector<std::vector<int32_t>>& routing() const { return routing_; }
+
+    // Tokenizes `prompt` (with BOS), reuses the longest identical prefix already in the KV
+    // cache, evaluates the rest, then samples until EOS, max_tokens, a full context or
+    // `cancel` (checked before every token). Throws tern::Error if the prompt does not fit.
+    GenerationStats generate(std::string_view prompt, const GenerateParams& params, const TokenCallback& on_token,
+                             const std::atomic<bool>* cancel = nullptr);
+    GenerationStats generate(const std::vector<int32_t>& prompt, const GenerateParams& params,
+                             const TokenCallback& on_token, const std::atomic<bool>* cancel = nullptr);
+
+private:
+    const Model& model_;
+    SessionOptions opts_;
+    int32_t n_ctx_ = 0;
+    std::unique_ptr<Backend> backend_;
+    std::vector<int32_t> tokens_;
+    std::vector<std::vector<int32_t>> routing_;
+};
+
+// Peak resident set size of this process in bytes (0 where unknown).
+uint64_t peak_rss_bytes();
+
+}  // namespace tern

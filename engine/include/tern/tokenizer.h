@@ -1,0 +1,70 @@
+// Tokenizers. SPM (SentencePiece BPE over scores, with byte fallback) as llama.cpp's
+// llm_tokenizer_spm (src/llama-vocab.cpp) for `tokenizer.ggml.model = "llama"`.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tern {
+
+class GgufFile;
+
+// Token types as in GGUF `tokenizer.ggml.token_type` (llama.cpp llama_token_type).
+enum class TokenType : int32_t {
+    UNDEFINED = 0, NORMAL = 1, UNKNOWN = 2, CONTROL = 3, USER_DEFINED = 4, UNUSED = 5, BYTE = 6,
+};
+
+struct Vocab {
+    std::string model;                 // tokenizer.ggml.model, e.g. "llama"
+    std::vector<std::string> tokens;   // piece text; SPM uses U+2581 for a space
+    std::vector<float> scores;         // SPM merge priority (higher merges first)
+    std::vector<TokenType> types;
+    int32_t bos = -1, eos = -1, unk = -1, pad = -1;
+    bool add_bos = true;               // tokenizer.ggml.add_bos_token (default true for SPM)
+    bool add_eos = false;
+    bool add_space_prefix = true;      // tokenizer.ggml.add_space_prefix (default true for SPM)
+};
+
+class Tokenizer {
+public:
+    // Reads tokenizer.ggml.* from the file. Throws tern::Error on missing/invalid keys or an
+    // unsupported tokenizer model.
+    static std::unique_ptr<Tokenizer> from_gguf(const GgufFile& file);
+    static std::unique_ptr<Tokenizer> from_vocab(Vocab vocab);
+    virtual ~Tokenizer() = default;
+
+    const Vocab& vocab() const { return vocab_; }
+    int32_t n_vocab() const { return static_cast<int32_t>(vocab_.tokens.size()); }
+    int32_t bos() const { return vocab_.bos; }
+    int32_t eos() const { return vocab_.eos; }
+    bool is_eog(int32_t id) const;     // end of generation (EOS; later EOT and template stops)
+
+    // Text → ids. add_special: prepend BOS (and append EOS) as the vocab says.
+    virtual std::vector<int32_t> encode(std::string_view text, bool add_special) const = 0;
+    // The bytes of one token as it appears in text (byte tokens <0xNN> → that byte, U+2581 →
+    // space, control tokens → empty). May be an incomplete UTF-8 sequence.
+    virtual std::string token_bytes(int32_t id) const = 0;
+    // Whole-sequence decode (valid UTF-8 assumed; a leading space after BOS is removed as
+    // llama.cpp does when the vocab adds a space prefix).
+    std::string decode(const std::vector<int32_t>& ids) const;
+
+protected:
+    explicit Tokenizer(Vocab v) : vocab_(std::move(v)) {}
+    Vocab vocab_;
+};
+
+// Turns a stream of token byte pieces into text that is always whole UTF-8: bytes of an
+// incomplete multi-byte sequence are held back until the sequence completes. Invalid bytes
+// are replaced by U+FFFD only when they can never become valid.
+class Utf8Stream {
+public:
+    std::string push(std::string_view bytes);   // returns the text that is complete now
+    std::string flush();                         // at the end: the rest (invalid → U+FFFD)
+private:
+    std::string pending_;
+};
+
+}  // namespace tern

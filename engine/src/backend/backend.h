@@ -1,0 +1,60 @@
+// The seam between graphs and hardware (after ggml's ggml-backend-impl.h: small, explicit,
+// `supports` asked before use). A backend executes a Graph node by node and owns the KV cache,
+// so a GPU backend can keep it in device memory. Backends know ops and tensor types, never
+// architectures. The CPU backend's scalar kernels are the reference every other path is tested
+// against.
+#pragma once
+
+#include "graph/graph.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace tern {
+
+struct KvCacheConfig {
+    int32_t n_layer = 0;
+    int32_t n_ctx = 0;       // positions per layer
+    int32_t kv_dim = 0;      // n_head_kv · head_dim, for K and for V
+};
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    virtual std::string_view name() const = 0;
+
+    // Whether this backend can run `op` with src0 of type `type` (the weight type for
+    // GET_ROWS / MUL_MAT / MUL_MAT_ID, F32 for the rest).
+    virtual bool supports(Op op, Type type) const = 0;
+
+    // (Re)allocates the KV cache; its contents are undefined until written by ATTENTION.
+    virtual void init_kv_cache(const KvCacheConfig& cfg) = 0;
+    virtual const KvCacheConfig& kv_cache_config() const = 0;
+    virtual size_t kv_cache_bytes() const = 0;
+
+    // Executes every node of g in order. Afterwards each node's `out` points to its result in
+    // host-readable memory valid until the next compute(). Throws tern::Error when the graph
+    // holds an unsupported (op, type) or invalid values (e.g. an expert id out of range).
+    virtual void compute(Graph& g) = 0;
+};
+
+// How the CPU backend multiplies by quantized weights.
+enum class MatmulPrecision {
+    // As llama.cpp's CPU backend: activations converted to the weight type's vec_dot_type
+    // (Q8_0 for Q4_0/Q8_0, Q8_K for TQ1_0/TQ2_0, F16 for F16), integer dot products.
+    NATIVE,
+    // Weights dequantized to F32 and multiplied with F32 activations: the exact-math
+    // reference (matches ../shared/fixtures/ref/*-dequant.F32 to ~1e-5).
+    EXACT_F32,
+};
+
+struct CpuBackendOptions {
+    int n_threads = 0;                        // 0: all hardware threads
+    MatmulPrecision precision = MatmulPrecision::NATIVE;
+};
+
+std::unique_ptr<Backend> make_cpu_backend(const CpuBackendOptions& opts);
+
+}  // namespace tern

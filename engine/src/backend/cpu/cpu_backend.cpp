@@ -1,0 +1,361 @@
+// The CPU backend: executes graph nodes with the kernel table (scalar reference for now) on a
+// persistent thread pool. Matrix products split output rows across threads; attention splits
+// (token, head) pairs. Activations live in one arena reused from graph to graph.
+#include "backend/backend.h"
+#include "backend/cpu/kernels.h"
+#include "backend/cpu/ops.h"
+#include "backend/cpu/thread_pool.h"
+#include "tern/error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace tern {
+
+namespace {
+
+constexpr size_t kAlign = 64;
+
+size_t align_up(size_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
+
+const float* f32(const Tensor* t) { return static_cast<const float*>(t->bytes()); }
+const int32_t* i32(const Tensor* t) { return static_cast<const int32_t*>(t->bytes()); }
+
+class CpuBackend final : public Backend {
+public:
+    explicit CpuBackend(const CpuBackendOptions& o)
+        : opts_(o), kernels_(&scalar_kernels()),
+          pool_(o.n_threads > 0 ? o.n_threads : std::max(1u, std::thread::hardware_concurrency())) {}
+
+    std::string_view name() const override { return "cpu"; }
+
+    bool supports(Op op, Type type) const override {
+        switch (op) {
+        case Op::GET_ROWS:
+            return (*kernels_)[type].dequantize_row != nullptr;
+        case Op::MUL_MAT:
+        case Op::MUL_MAT_ID: {
+            const auto& k = (*kernels_)[type];
+            if (!k.mat_vec || !k.dequantize_row) return false;
+            return (*kernels_)[type_traits(type).vec_dot_type].quantize_row != nullptr;
+        }
+        case Op::COUNT: return false;
+        default: return type == Type::F32 || op == Op::LEAF || op == Op::VIEW;
+        }
+    }
+
+    void init_kv_cache(const KvCacheConfig& cfg) override {
+        if (cfg.n_layer <= 0 || cfg.n_ctx <= 0 || cfg.kv_dim <= 0) throw Error("invalid KV cache size");
+        kv_cfg_ = cfg;
+        const size_t n = static_cast<size_t>(cfg.n_layer) * cfg.n_ctx * cfg.kv_dim;
+        k_cache_.assign(n, 0.0f);
+        v_cache_.assign(n, 0.0f);
+    }
+    const KvCacheConfig& kv_cache_config() const override { return kv_cfg_; }
+    size_t kv_cache_bytes() const override { return (k_cache_.size() + v_cache_.size()) * sizeof(float); }
+
+    void compute(Graph& g) override {
+        allocate(g);
+        for (Tensor* t : g.nodes()) run(t);
+    }
+
+private:
+    void allocate(Graph& g) {
+        size_t total = 0;
+        for (Tensor* t : g.nodes())
+            if (t->op != Op::VIEW) total += align_up(t->n_bytes());
+        if (arena_.size() < total + kAlign) arena_.resize(total + kAlign);
+        auto base = reinterpret_cast<uintptr_t>(arena_.data());
+        size_t off = (kAlign - base % kAlign) % kAlign;
+        for (Tensor* t : g.nodes()) {
+            if (t->op == Op::VIEW) {
+                t->out = const_cast<uint8_t*>(static_cast<const uint8_t*>(t->src[0]->bytes())) + t->i[0];
+                continue;
+            }
+            t->out = arena_.data() + off;
+            off += align_up(t->n_bytes());
+        }
+    }
+
+    void check_supported(const Tensor* t, Type type) const {
+        if (!supports(t->op, type))
+            throw Error(std::string("the cpu backend cannot run ") + op_name(t->op) + " on " +
+                        std::string(type_name(type)) + " tensor '" + t->src[0]->name + "'");
+    }
+
+    void run(Tensor* t) {
+        switch (t->op) {
+        case Op::LEAF: case Op::VIEW: return;
+        case Op::GET_ROWS: return get_rows(t);
+        case Op::MUL_MAT: return mul_mat(t);
+        case Op::MUL_MAT_ID: return mul_mat_id(t);
+        case Op::RMS_NORM: return rms_norm(t);
+        case Op::ROPE: return rope(t);
+        case Op::ATTENTION: return attention(t);
+        case Op::SOFTMAX: return softmax(t);
+        case Op::TOP_K: return top_k(t);
+        case Op::MOE_WEIGHTS: return moe_weights(t);
+        case Op::SILU_MUL: case Op::RELU2_MUL: case Op::ADD: return elementwise(t);
+        case Op::MOE_SUM: return moe_sum(t);
+        case Op::COUNT: break;
+        }
+        throw Error(std::string("unknown op ") + op_name(t->op));
+    }
+
+    void get_rows(Tensor* t) {
+        const Tensor* table = t->src[0];
+        check_supported(t, table->type);
+        const int64_t K = table->ne[0], N = table->ne[1];
+        const size_t rb = row_bytes(table->type, K);
+        const int32_t* ids = i32(t->src[1]);
+        auto* out = static_cast<float*>(t->out);
+        const auto deq = (*kernels_)[table->type].dequantize_row;
+        for (int64_t r = 0; r < t->ne[1]; ++r) {
+            const int32_t id = ids[r];
+            if (id < 0 || id >= N)
+                throw Error("token id " + std::to_string(id) + " is out of range for '" + table->name + "'");
+            deq(static_cast<const uint8_t*>(table->bytes()) + static_cast<size_t>(id) * rb, out + r * K, K);
+        }
+    }
+
+    // Converts rows of F32 activations to the type the weight's dot product takes.
+    Type activation_type(Type wtype) const {
+        return opts_.precision == MatmulPrecision::EXACT_F32 ? Type::F32 : type_traits(wtype).vec_dot_type;
+    }
+
+    const uint8_t* quantize_rows(const float* x, int64_t K, int64_t rows, Type vt) {
+        const size_t rb = row_bytes(vt, K);
+        xq_.resize(rb * static_cast<size_t>(rows) + kAlign);
+        const auto q = (*kernels_)[vt].quantize_row;
+        uint8_t* dst = xq_.data();
+        pool_.parallel_for(rows, [&](int64_t b, int64_t e, int) {
+            for (int64_t r = b; r < e; ++r) q(x + r * K, dst + static_cast<size_t>(r) * rb, K);
+        });
+        return dst;
+    }
+
+    // y[c·N + n] = W[n] · xq[c] for the listed activation columns c → output columns.
+    void mat_cols(const uint8_t* w, Type wtype, int64_t K, int64_t N, const uint8_t* xq, Type vt,
+                  const std::vector<std::pair<int64_t, int64_t>>& cols, float* y) {
+        const size_t wrb = row_bytes(wtype, K), xrb = row_bytes(vt, K);
+        const bool exact = opts_.precision == MatmulPrecision::EXACT_F32 && wtype != Type::F32;
+        const auto& wk = (*kernels_)[exact ? Type::F32 : wtype];
+        const auto deq = (*kernels_)[wtype].dequantize_row;
+        constexpr int64_t kTile = 16;
+        const int64_t n_tiles = (N + kTile - 1) / kTile;
+        pool_.parallel_for(n_tiles, [&](int64_t b, int64_t e, int) {
+            std::vector<float> tmp(static_cast<size_t>(kTile));
+            std::vector<float> wrow(exact ? static_cast<size_t>(K * kTile) : 0);
+            for (int64_t tile = b; tile < e; ++tile) {
+                const int64_t r0 = tile * kTile, r1 = std::min(N, r0 + kTile);
+                const uint8_t* wp = w;
+                size_t stride = wrb;
+                int64_t rr0 = r0, rr1 = r1;
+                if (exact) {  // dequantize this tile of rows once, reuse for every column
+                    for (int64_t r = r0; r < r1; ++r) deq(w + static_cast<size_t>(r) * wrb, &wrow[(r - r0) * K], K);
+                    wp = reinterpret_cast<const uint8_t*>(wrow.data());
+                    stride = static_cast<size_t>(K) * sizeof(float);
+                    rr0 = 0;
+                    rr1 = r1 - r0;
+                }
+                for (const auto& [src_col, dst_col] : cols) {
+                    wk.mat_vec(wp, stride, rr0, rr1, xq + static_cast<size_t>(src_col) * xrb, K, tmp.data());
+                    std::memcpy(y + dst_col * N + r0, tmp.data(), static_cast<size_t>(r1 - r0) * sizeof(float));
+                }
+            }
+        });
+    }
+
+    void mul_mat(Tensor* t) {
+        const Tensor* w = t->src[0];
+        const Tensor* x = t->src[1];
+        check_supported(t, w->type);
+        const int64_t K = w->ne[0], N = w->ne[1], T = x->n_rows();
+        const Type vt = activation_type(w->type);
+        const uint8_t* xq = quantize_rows(f32(x), K, T, vt);
+        cols_.clear();
+        for (int64_t c = 0; c < T; ++c) cols_.emplace_back(c, c);
+        mat_cols(static_cast<const uint8_t*>(w->bytes()), w->type, K, N, xq, vt, cols_, static_cast<float*>(t->out));
+    }
+
+    void mul_mat_id(Tensor* t) {
+        const Tensor* w = t->src[0];
+        const Tensor* x = t->src[1];
+        const Tensor* ids = t->src[2];
+        check_supported(t, w->type);
+        const int64_t K = w->ne[0], N = w->ne[1], E = w->ne[2];
+        const int64_t S = ids->ne[0], T = ids->ne[1], xs = x->n_rows() / T;  // 1 (shared input) or S
+        const Type vt = activation_type(w->type);
+        const uint8_t* xq = quantize_rows(f32(x), K, x->n_rows(), vt);
+        const size_t expert_bytes = row_bytes(w->type, K) * static_cast<size_t>(N);
+        const int32_t* id = i32(ids);
+        // Group (slot, token) pairs by expert so each expert's matrix is read once per batch.
+        for (int64_t e = 0; e < E; ++e) {
+            cols_.clear();
+            for (int64_t tok = 0; tok < T; ++tok)
+                for (int64_t s = 0; s < S; ++s) {
+                    const int32_t ex = id[tok * S + s];
+                    if (ex < 0 || ex >= E)
+                        throw Error("expert id " + std::to_string(ex) + " out of range for '" + w->name + "'");
+                    if (ex == e) cols_.emplace_back(tok * xs + (xs == 1 ? 0 : s), tok * S + s);
+                }
+            if (cols_.empty()) continue;
+            mat_cols(static_cast<const uint8_t*>(w->bytes()) + static_cast<size_t>(e) * expert_bytes, w->type, K, N,
+                     xq, vt, cols_, static_cast<float*>(t->out));
+        }
+    }
+
+    void rms_norm(Tensor* t) {
+        const int64_t d = t->ne[0], rows = t->n_rows();
+        const float* x = f32(t->src[0]);
+        const float* w = f32(t->src[1]);
+        auto* y = static_cast<float*>(t->out);
+        const float eps = t->f[0];
+        pool_.parallel_for(rows, [&](int64_t b, int64_t e, int) {
+            for (int64_t r = b; r < e; ++r) cpu::rms_norm_row(x + r * d, w, y + r * d, d, eps);
+        });
+    }
+
+    void rope(Tensor* t) {
+        const int64_t hd = t->ne[0], nh = t->ne[1], T = t->ne[2];
+        auto* y = static_cast<float*>(t->out);
+        std::memcpy(y, f32(t->src[0]), t->n_bytes());
+        const int32_t* pos = i32(t->src[1]);
+        const bool neox = t->i[0] == static_cast<int32_t>(RopeMode::NEOX);
+        const int64_t n_rot = t->i[1];
+        const float base = t->f[0];
+        pool_.parallel_for(nh * T, [&](int64_t b, int64_t e, int) {
+            for (int64_t r = b; r < e; ++r) cpu::rope_head(y + r * hd, n_rot, pos[r / nh], base, neox);
+        });
+    }
+
+    void attention(Tensor* t) {
+        const Tensor* q = t->src[0];
+        const int64_t hd = q->ne[0], nh = q->ne[1], T = q->ne[2];
+        const int64_t nkv = t->src[1]->ne[1];
+        const int64_t layer = t->i[0], pos0 = t->i[1];
+        const int64_t n_ctx = kv_cfg_.n_ctx, kv_dim = kv_cfg_.kv_dim;
+        if (layer < 0 || layer >= kv_cfg_.n_layer || nkv * hd != kv_dim)
+            throw Error("attention does not match the KV cache shape");
+        if (pos0 < 0 || pos0 + T > n_ctx)
+            throw Error("context is full: " + std::to_string(pos0 + T) + " positions needed, " +
+                        std::to_string(n_ctx) + " available");
+        float* kc = k_cache_.data() + static_cast<size_t>(layer) * n_ctx * kv_dim;
+        float* vc = v_cache_.data() + static_cast<size_t>(layer) * n_ctx * kv_dim;
+        std::memcpy(kc + pos0 * kv_dim, f32(t->src[1]), static_cast<size_t>(T * kv_dim) * sizeof(float));
+        std::memcpy(vc + pos0 * kv_dim, f32(t->src[2]), static_cast<size_t>(T * kv_dim) * sizeof(float));
+        const float scale = t->f[0];
+        const int64_t group = nh / nkv;
+        const float* qd = f32(q);
+        auto* out = static_cast<float*>(t->out);
+        pool_.parallel_for(T * nh, [&](int64_t b, int64_t e, int) {
+            std::vector<float> scores(static_cast<size_t>(n_ctx));
+            for (int64_t r = b; r < e; ++r) {
+                const int64_t tok = r / nh, h = r % nh, kvh = h / group;
+                const int64_t n_kv = pos0 + tok + 1;  // causal: positions 0 .. pos0 + tok
+                const float* qh = qd + r * hd;
+                for (int64_t j = 0; j < n_kv; ++j) {
+                    const float* kh = kc + j * kv_dim + kvh * hd;
+                    float s = 0.0f;
+                    for (int64_t d = 0; d < hd; ++d) s += qh[d] * kh[d];
+                    scores[j] = s * scale;
+                }
+                cpu::softmax_row(scores.data(), n_kv);
+                float* oh = out + r * hd;
+                std::fill(oh, oh + hd, 0.0f);
+                for (int64_t j = 0; j < n_kv; ++j) {
+                    const float* vh = vc + j * kv_dim + kvh * hd;
+                    const float p = scores[j];
+                    for (int64_t d = 0; d < hd; ++d) oh[d] += p * vh[d];
+                }
+            }
+        });
+    }
+
+    void softmax(Tensor* t) {
+        const int64_t d = t->ne[0];
+        auto* y = static_cast<float*>(t->out);
+        std::memcpy(y, f32(t->src[0]), t->n_bytes());
+        for (int64_t r = 0; r < t->n_rows(); ++r) cpu::softmax_row(y + r * d, d);
+    }
+
+    void top_k(Tensor* t) {
+        const int64_t E = t->src[0]->ne[0];
+        const int32_t k = t->i[0];
+        if (k <= 0 || k > E || E > 1024) throw Error("invalid top-k for " + std::to_string(E) + " experts");
+        for (int64_t r = 0; r < t->ne[1]; ++r)
+            cpu::top_k_row(f32(t->src[0]) + r * E, E, k, static_cast<int32_t*>(t->out) + r * k);
+    }
+
+    void moe_weights(Tensor* t) {
+        const int64_t E = t->src[0]->ne[0], k = t->ne[0];
+        const float* p = f32(t->src[0]);
+        const int32_t* ids = i32(t->src[1]);
+        auto* w = static_cast<float*>(t->out);
+        for (int64_t r = 0; r < t->ne[1]; ++r) {
+            float sum = 0.0f;
+            for (int64_t s = 0; s < k; ++s) sum += w[r * k + s] = p[r * E + ids[r * k + s]];
+            if (t->i[0]) {
+                // llama.cpp build_moe_ffn clamps the denominator to avoid dividing by ~0.
+                const float denom = std::max(sum, 6.103515625e-5f);
+                for (int64_t s = 0; s < k; ++s) w[r * k + s] /= denom;
+            }
+        }
+    }
+
+    void elementwise(Tensor* t) {
+        const float* a = f32(t->src[0]);
+        const float* b = f32(t->src[1]);
+        auto* y = static_cast<float*>(t->out);
+        const int64_t n = t->n_elements();
+        switch (t->op) {
+        case Op::SILU_MUL:
+            for (int64_t j = 0; j < n; ++j) y[j] = cpu::silu(a[j]) * b[j];
+            break;
+        case Op::RELU2_MUL:
+            for (int64_t j = 0; j < n; ++j) {
+                const float r = std::max(a[j], 0.0f);
+                y[j] = r * r * b[j];
+            }
+            break;
+        default:
+            for (int64_t j = 0; j < n; ++j) y[j] = a[j] + b[j];
+        }
+    }
+
+    void moe_sum(Tensor* t) {
+        const int64_t N = t->ne[0], T = t->ne[1], k = t->src[0]->ne[1];
+        const float* x = f32(t->src[0]);
+        const float* w = f32(t->src[1]);
+        auto* y = static_cast<float*>(t->out);
+        for (int64_t tok = 0; tok < T; ++tok) {
+            float* yr = y + tok * N;
+            for (int64_t n = 0; n < N; ++n) yr[n] = 0.0f;
+            for (int64_t s = 0; s < k; ++s) {
+                const float ws = w[tok * k + s];
+                const float* xr = x + (tok * k + s) * N;
+                for (int64_t n = 0; n < N; ++n) yr[n] += ws * xr[n];
+            }
+        }
+    }
+
+    CpuBackendOptions opts_;
+    const CpuKernels* kernels_;
+    ThreadPool pool_;
+    KvCacheConfig kv_cfg_;
+    std::vector<float> k_cache_, v_cache_;
+    std::vector<uint8_t> arena_, xq_;
+    std::vector<std::pair<int64_t, int64_t>> cols_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_cpu_backend(const CpuBackendOptions& opts) {
+    return std::make_unique<CpuBackend>(opts);
+}
+
+}  // namespace tern

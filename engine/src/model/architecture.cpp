@@ -1,0 +1,21 @@
+#include "model/architecture.h"
+
+namespace tern {
+
+extern const Architecture kArchLlama;
+extern const Architecture kArchQwen3Moe;
+extern const Architecture kArchBitnet;
+
+namespace {
+const Architecture* const kAll[] = {&kArchLlama, &kArchQwen3Moe, &kArchBitnet};
+}
+
+const Architecture* find_architecture(std::string_view name) {
+    for (const Architecture* a : kAll)
+        if (a->name == name) return a;
+    return nullptr;
+}
+
+std::string_view supported_architectures() { return "llama (dense and MoE), qwen3moe, bitnet"; }
+
+}  // namespace tern

@@ -1,0 +1,82 @@
+#include "tern/model.h"
+
+#include "model/architecture.h"
+#include "tern/error.h"
+#include "tern/gguf.h"
+#include "tern/tokenizer.h"
+
+#include <map>
+
+namespace tern {
+
+Model::Model() = default;
+Model::~Model() = default;
+
+const std::string& Model::path() const { return file_->path(); }
+
+std::unique_ptr<Model> Model::load(const std::string& path, const LoadOptions& opts) {
+    std::unique_ptr<Model> m(new Model());
+    m->file_ = GgufFile::open(path);
+    const GgufFile& f = *m->file_;
+
+    const auto arch = f.get_string("general.architecture");
+    if (!arch) throw Error(path + ": required key 'general.architecture' is missing");
+    m->arch_ = find_architecture(*arch);
+    if (!m->arch_)
+        throw Error(path + ": unknown architecture '" + std::string(*arch) + "' (supported: " +
+                    std::string(supported_architectures()) + ")");
+    m->hp_.arch = std::string(*arch);
+    m->arch_->load_hparams(f, m->hp_);
+
+    const GgufTensorInfo* embd = f.find_tensor("token_embd.weight");
+    if (!embd) throw Error(path + ": required tensor 'token_embd.weight' is missing");
+    if (embd->ne[1] <= 0 || embd->ne[1] > (int64_t{1} << 24))
+        throw Error(path + ": tensor 'token_embd.weight' has an invalid vocabulary size");
+    m->hp_.n_vocab = static_cast<int32_t>(embd->ne[1]);
+
+    m->weights_ = std::make_unique<ModelWeights>();
+    TensorLoader loader(f);
+    m->arch_->load_tensors(loader, m->hp_, *m->weights_);
+
+    if (opts.load_tokenizer) {
+        m->tokenizer_ = Tokenizer::from_gguf(f);
+        if (m->tokenizer_->n_vocab() > m->hp_.n_vocab)
+            throw Error(path + ": the tokenizer has " + std::to_string(m->tokenizer_->n_vocab()) +
+                        " tokens but the embedding table only " + std::to_string(m->hp_.n_vocab));
+    }
+    return m;
+}
+
+uint64_t Model::n_params() const {
+    uint64_t n = 0;
+    for (const auto& t : file_->tensors()) n += static_cast<uint64_t>(t.n_elements());
+    return n;
+}
+
+uint64_t Model::n_params_active() const {
+    uint64_t n = n_params();
+    if (hp_.n_expert == 0) return n;
+    for (const auto& L : weights_->layers)
+        for (const GgufTensorInfo* t : {L.ffn_gate_exps, L.ffn_up_exps, L.ffn_down_exps})
+            if (t) n -= static_cast<uint64_t>(t->n_elements() / hp_.n_expert * (hp_.n_expert - hp_.n_expert_used));
+    return n;
+}
+
+uint64_t Model::weight_bytes() const {
+    uint64_t n = 0;
+    for (const auto& t : file_->tensors()) n += t.n_bytes;
+    return n;
+}
+
+std::string Model::main_type() const {
+    std::map<std::string_view, uint64_t> bytes;
+    for (const auto& t : file_->tensors())
+        if (t.n_dims >= 2) bytes[type_name(t.type)] += t.n_bytes;
+    std::string_view best = "F32";
+    uint64_t most = 0;
+    for (const auto& [name, b] : bytes)
+        if (b > most) most = b, best = name;
+    return std::string(best);
+}
+
+}  // namespace tern

@@ -1,0 +1,38 @@
+// Where each weight of a transformer lives in the GGUF file. Pointers into GgufFile's tensor
+// table; nullptr for tensors an architecture does not use or a file does not have (optional).
+#pragma once
+
+#include "tern/gguf.h"
+
+#include <vector>
+
+namespace tern {
+
+struct LayerWeights {
+    const GgufTensorInfo* attn_norm = nullptr;      // [n_embd]
+    const GgufTensorInfo* wq = nullptr;             // [n_embd, n_head·head_dim]
+    const GgufTensorInfo* wk = nullptr;             // [n_embd, n_head_kv·head_dim]
+    const GgufTensorInfo* wv = nullptr;             // [n_embd, n_head_kv·head_dim]
+    const GgufTensorInfo* wo = nullptr;             // [n_head·head_dim, n_embd]
+    const GgufTensorInfo* attn_q_norm = nullptr;    // qwen3moe: [head_dim]
+    const GgufTensorInfo* attn_k_norm = nullptr;    // qwen3moe: [head_dim]
+    const GgufTensorInfo* attn_sub_norm = nullptr;  // bitnet: [n_head·head_dim]
+    const GgufTensorInfo* ffn_norm = nullptr;       // [n_embd]
+    const GgufTensorInfo* ffn_gate = nullptr;       // dense: [n_embd, n_ff]
+    const GgufTensorInfo* ffn_up = nullptr;         // dense: [n_embd, n_ff]
+    const GgufTensorInfo* ffn_down = nullptr;       // dense: [n_ff, n_embd]
+    const GgufTensorInfo* ffn_sub_norm = nullptr;   // bitnet: [n_ff]
+    const GgufTensorInfo* ffn_gate_inp = nullptr;   // MoE router: [n_embd, n_expert]
+    const GgufTensorInfo* ffn_gate_exps = nullptr;  // [n_embd, n_ff_exp, n_expert]
+    const GgufTensorInfo* ffn_up_exps = nullptr;    // [n_embd, n_ff_exp, n_expert]
+    const GgufTensorInfo* ffn_down_exps = nullptr;  // [n_ff_exp, n_embd, n_expert]
+};
+
+struct ModelWeights {
+    const GgufTensorInfo* token_embd = nullptr;     // [n_embd, n_vocab]
+    const GgufTensorInfo* output_norm = nullptr;    // [n_embd]
+    const GgufTensorInfo* output = nullptr;         // [n_embd, n_vocab]; token_embd when tied
+    std::vector<LayerWeights> layers;
+};
+
+}  // namespace tern

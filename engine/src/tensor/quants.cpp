@@ -1,0 +1,339 @@
+// Scalar reference (de)quantization and dot products. Written for clarity, one block at a time;
+// the rules follow ggml src/ggml-quants.c (*_ref, dequantize_row_*) and src/ggml-cpu/quants.c
+// (*_generic), as paraphrased in ../shared/docs/formats.md §1.3 and §2.
+#include "tensor/quants.h"
+
+#include "tensor/fp16.h"
+#include "tern/error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstring>
+#include <string>
+
+namespace tern::ref {
+
+static_assert(sizeof(BlockQ4_0) == 18, "Q4_0 block must match ggml");
+static_assert(sizeof(BlockQ8_0) == 34, "Q8_0 block must match ggml");
+static_assert(sizeof(BlockQ8_K) == 292, "Q8_K block must match ggml");
+static_assert(sizeof(BlockTQ1_0) == 54, "TQ1_0 block must match ggml");
+static_assert(sizeof(BlockTQ2_0) == 66, "TQ2_0 block must match ggml");
+static_assert(offsetof(BlockTQ1_0, d) == 52 && offsetof(BlockTQ2_0, d) == 64, "d is last");
+
+namespace {
+
+constexpr int QK = 32;    // Q4_0 / Q8_0 block
+constexpr int QK_K = 256; // Q8_K / TQ1_0 / TQ2_0 block
+
+// Number of blocks in n elements of t; throws on a length that is not whole blocks.
+int64_t block_count(Type t, int64_t n, const char* what) {
+    const TypeTraits& tt = type_traits(t);
+    if (n < 0 || n % tt.block_size != 0)
+        throw Error(std::string(what) + ": " + std::to_string(n) + " elements is not a multiple of the " +
+                    std::string(tt.name) + " block size " + std::to_string(tt.block_size));
+    return n / tt.block_size;
+}
+
+[[noreturn]] void unsupported(Type t, const char* what) {
+    throw Error(std::string(what) + ": type " + std::string(type_traits(t).name) + " is not supported");
+}
+
+// Trit n (0 = most significant) of a TQ1_0 byte that holds base-3 digits as a fixed-point
+// fraction of 256 (formats.md §2.3): multiplying by 3^n mod 256 drops the leading n trits,
+// then ×3 >> 8 reads the next one. Returns -1, 0 or +1.
+int tq1_trit(uint8_t q, int n) {
+    static constexpr uint8_t kPow3[5] = {1, 3, 9, 27, 81};
+    const uint8_t p = static_cast<uint8_t>(q * kPow3[n]);
+    return ((p * 3) >> 8) - 1;
+}
+
+// Ternary value -1/0/+1 of element e of a TQ1_0 block (formats.md §2.3).
+int tq1_value(const BlockTQ1_0& b, int e) {
+    if (e < 160) return tq1_trit(b.qs[e % 32], e / 32);
+    if (e < 240) return tq1_trit(b.qs[32 + (e - 160) % 16], (e - 160) / 16);
+    return tq1_trit(b.qh[(e - 240) % 4], (e - 240) / 4);
+}
+
+// Ternary value of element e of a TQ2_0 block (formats.md §2.2).
+int tq2_value(const BlockTQ2_0& b, int e) {
+    const int c = e / 128, r = e % 128;
+    return ((b.qs[32 * c + r % 32] >> (2 * (r / 32))) & 3) - 1;
+}
+
+// Base-3 digits (each 0..2, most significant first) packed into the byte ceil(v*256/243).
+// With fewer than 5 digits the value is scaled up so the digits fill the top trit positions.
+uint8_t tq1_pack(const int* digits, int count) {
+    int v = 0;
+    for (int i = 0; i < count; ++i) v = v * 3 + digits[i];
+    for (int i = count; i < 5; ++i) v *= 3;
+    return static_cast<uint8_t>((v * 256 + 242) / 243);
+}
+
+// ---- dequantization --------------------------------------------------------------------
+
+void dequant_q4_0(const BlockQ4_0& b, float* y) {
+    const float d = fp16_to_fp32(b.d);
+    for (int j = 0; j < QK / 2; ++j) {
+        y[j] = static_cast<float>((b.qs[j] & 0xF) - 8) * d;
+        y[j + QK / 2] = static_cast<float>((b.qs[j] >> 4) - 8) * d;
+    }
+}
+
+void dequant_q8_0(const BlockQ8_0& b, float* y) {
+    const float d = fp16_to_fp32(b.d);
+    for (int j = 0; j < QK; ++j) y[j] = static_cast<float>(b.qs[j]) * d;
+}
+
+void dequant_q8_K(const BlockQ8_K& b, float* y) {
+    for (int j = 0; j < QK_K; ++j) y[j] = static_cast<float>(b.qs[j]) * b.d;
+}
+
+void dequant_tq1_0(const BlockTQ1_0& b, float* y) {
+    const float d = fp16_to_fp32(b.d);
+    for (int e = 0; e < QK_K; ++e) y[e] = static_cast<float>(tq1_value(b, e)) * d;
+}
+
+void dequant_tq2_0(const BlockTQ2_0& b, float* y) {
+    const float d = fp16_to_fp32(b.d);
+    for (int e = 0; e < QK_K; ++e) y[e] = static_cast<float>(tq2_value(b, e)) * d;
+}
+
+// ---- quantization ----------------------------------------------------------------------
+
+// The element with the largest magnitude, sign kept; the first one wins a tie.
+float signed_absmax(const float* x, int n) {
+    float amax = 0.0f, max = 0.0f;
+    for (int j = 0; j < n; ++j) {
+        if (std::fabs(x[j]) > amax) {
+            amax = std::fabs(x[j]);
+            max = x[j];
+        }
+    }
+    return max;
+}
+
+float absmax(const float* x, int n) {
+    float amax = 0.0f;
+    for (int j = 0; j < n; ++j) amax = std::max(amax, std::fabs(x[j]));
+    return amax;
+}
+
+// Offset code of a Q4_0 value v = x/d in [-8, 8]: +8.5 then truncation rounds half up, and
+// only v = +8 would reach 16, so it is capped at 15 (ggml: min(15, (int8_t)(v + 8.5f))).
+// Written with comparisons so that a NaN gives 0 instead of an undefined conversion.
+int q4_code(float v) {
+    const float biased = v + 8.5f;
+    if (biased >= 15.0f) return 15;
+    return biased > 0.0f ? static_cast<int>(biased) : 0;
+}
+
+void quant_q4_0(const float* x, BlockQ4_0& b) {
+    const float d = signed_absmax(x, QK) / -8.0f;  // the extreme maps to code 0 (value -8)
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    b.d = fp32_to_fp16(d);
+    for (int j = 0; j < QK / 2; ++j) {
+        const int lo = q4_code(x[j] * id), hi = q4_code(x[j + QK / 2] * id);
+        b.qs[j] = static_cast<uint8_t>(lo | (hi << 4));
+    }
+}
+
+void quant_q8_0(const float* x, BlockQ8_0& b) {
+    const float d = absmax(x, QK) / 127.0f;
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    b.d = fp32_to_fp16(d);
+    for (int j = 0; j < QK; ++j) b.qs[j] = static_cast<int8_t>(std::round(x[j] * id));  // half away
+}
+
+void quant_q8_K(const float* x, BlockQ8_K& b) {
+    const float max = signed_absmax(x, QK_K);
+    if (max == 0.0f) {
+        std::memset(&b, 0, sizeof b);
+        return;
+    }
+    // The scale is negative relative to max, so the extreme element becomes -127 and d has
+    // the opposite sign of max. Rounding is half-to-even (ggml's nearest_int).
+    const float iscale = -127.0f / max;
+    for (int j = 0; j < QK_K; ++j)
+        b.qs[j] = static_cast<int8_t>(std::min(127, static_cast<int>(std::nearbyint(iscale * x[j]))));
+    for (int k = 0; k < QK_K / 16; ++k) {
+        int sum = 0;
+        for (int i = 0; i < 16; ++i) sum += b.qs[16 * k + i];
+        b.bsums[k] = static_cast<int16_t>(sum);
+    }
+    b.d = 1.0f / iscale;
+}
+
+// Trit code 0/1/2 for -1/0/+1 of x scaled by id (lroundf: half away from zero).
+int ternary_code(float x, float id) {
+    return static_cast<int>(std::lround(x * id)) + 1;
+}
+
+void quant_tq1_0(const float* x, BlockTQ1_0& b) {
+    const float d = absmax(x, QK_K);
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    b.d = fp32_to_fp16(d);
+    int t[5];
+    for (int m = 0; m < 32; ++m) {  // elements 0..159: byte m holds m + 32n
+        for (int n = 0; n < 5; ++n) t[n] = ternary_code(x[m + 32 * n], id);
+        b.qs[m] = tq1_pack(t, 5);
+    }
+    for (int m = 0; m < 16; ++m) {  // elements 160..239: byte 32+m holds 160 + m + 16n
+        for (int n = 0; n < 5; ++n) t[n] = ternary_code(x[160 + m + 16 * n], id);
+        b.qs[32 + m] = tq1_pack(t, 5);
+    }
+    for (int j = 0; j < 4; ++j) {  // elements 240..255: qh[j] holds 240 + j + 4n, 4 trits
+        for (int n = 0; n < 4; ++n) t[n] = ternary_code(x[240 + j + 4 * n], id);
+        b.qh[j] = tq1_pack(t, 4);
+    }
+}
+
+void quant_tq2_0(const float* x, BlockTQ2_0& b) {
+    const float d = absmax(x, QK_K);
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    b.d = fp32_to_fp16(d);
+    std::memset(b.qs, 0, sizeof b.qs);
+    for (int e = 0; e < QK_K; ++e) {
+        const int c = e / 128, r = e % 128;
+        b.qs[32 * c + r % 32] = static_cast<uint8_t>(b.qs[32 * c + r % 32] | (ternary_code(x[e], id) << (2 * (r / 32))));
+    }
+}
+
+// ---- dot products ----------------------------------------------------------------------
+
+float dot_q4_0_q8_0(const BlockQ4_0* w, const BlockQ8_0* x, int64_t nb) {
+    float sum = 0.0f;
+    for (int64_t i = 0; i < nb; ++i) {
+        int sumi = 0;
+        for (int j = 0; j < QK / 2; ++j) {
+            sumi += ((w[i].qs[j] & 0xF) - 8) * x[i].qs[j];
+            sumi += ((w[i].qs[j] >> 4) - 8) * x[i].qs[j + QK / 2];
+        }
+        sum += static_cast<float>(sumi) * (fp16_to_fp32(w[i].d) * fp16_to_fp32(x[i].d));
+    }
+    return sum;
+}
+
+float dot_q8_0_q8_0(const BlockQ8_0* w, const BlockQ8_0* x, int64_t nb) {
+    float sum = 0.0f;
+    for (int64_t i = 0; i < nb; ++i) {
+        int sumi = 0;
+        for (int j = 0; j < QK; ++j) sumi += w[i].qs[j] * x[i].qs[j];
+        sum += static_cast<float>(sumi) * (fp16_to_fp32(w[i].d) * fp16_to_fp32(x[i].d));
+    }
+    return sum;
+}
+
+template <typename Block, int (*value)(const Block&, int)>
+float dot_tq_q8_K(const Block* w, const BlockQ8_K* x, int64_t nb) {
+    float sum = 0.0f;
+    for (int64_t i = 0; i < nb; ++i) {
+        int sumi = 0;
+        for (int e = 0; e < QK_K; ++e) sumi += value(w[i], e) * x[i].qs[e];
+        sum += static_cast<float>(sumi) * (fp16_to_fp32(w[i].d) * x[i].d);
+    }
+    return sum;
+}
+
+}  // namespace
+
+void dequantize_row(Type t, const void* src, float* dst, int64_t n) {
+    const int64_t nb = block_count(t, n, "dequantize_row");
+    switch (t) {
+        case Type::F32:
+            if (n > 0) std::memcpy(dst, src, static_cast<size_t>(n) * sizeof(float));
+            return;
+        case Type::F16:
+            for (int64_t i = 0; i < n; ++i) dst[i] = fp16_to_fp32(static_cast<const uint16_t*>(src)[i]);
+            return;
+        case Type::BF16:
+            for (int64_t i = 0; i < n; ++i) dst[i] = bf16_to_fp32(static_cast<const uint16_t*>(src)[i]);
+            return;
+        case Type::Q4_0:
+            for (int64_t i = 0; i < nb; ++i) dequant_q4_0(static_cast<const BlockQ4_0*>(src)[i], dst + i * QK);
+            return;
+        case Type::Q8_0:
+            for (int64_t i = 0; i < nb; ++i) dequant_q8_0(static_cast<const BlockQ8_0*>(src)[i], dst + i * QK);
+            return;
+        case Type::Q8_K:
+            for (int64_t i = 0; i < nb; ++i) dequant_q8_K(static_cast<const BlockQ8_K*>(src)[i], dst + i * QK_K);
+            return;
+        case Type::TQ1_0:
+            for (int64_t i = 0; i < nb; ++i) dequant_tq1_0(static_cast<const BlockTQ1_0*>(src)[i], dst + i * QK_K);
+            return;
+        case Type::TQ2_0:
+            for (int64_t i = 0; i < nb; ++i) dequant_tq2_0(static_cast<const BlockTQ2_0*>(src)[i], dst + i * QK_K);
+            return;
+        default:
+            unsupported(t, "dequantize_row");
+    }
+}
+
+void quantize_row(Type t, const float* src, void* dst, int64_t n) {
+    const int64_t nb = block_count(t, n, "quantize_row");
+    switch (t) {
+        case Type::F32:
+            if (n > 0) std::memcpy(dst, src, static_cast<size_t>(n) * sizeof(float));
+            return;
+        case Type::F16:
+            for (int64_t i = 0; i < n; ++i) static_cast<uint16_t*>(dst)[i] = fp32_to_fp16(src[i]);
+            return;
+        case Type::BF16:
+            for (int64_t i = 0; i < n; ++i) static_cast<uint16_t*>(dst)[i] = fp32_to_bf16(src[i]);
+            return;
+        case Type::Q4_0:
+            for (int64_t i = 0; i < nb; ++i) quant_q4_0(src + i * QK, static_cast<BlockQ4_0*>(dst)[i]);
+            return;
+        case Type::Q8_0:
+            for (int64_t i = 0; i < nb; ++i) quant_q8_0(src + i * QK, static_cast<BlockQ8_0*>(dst)[i]);
+            return;
+        case Type::Q8_K:
+            for (int64_t i = 0; i < nb; ++i) quant_q8_K(src + i * QK_K, static_cast<BlockQ8_K*>(dst)[i]);
+            return;
+        case Type::TQ1_0:
+            for (int64_t i = 0; i < nb; ++i) quant_tq1_0(src + i * QK_K, static_cast<BlockTQ1_0*>(dst)[i]);
+            return;
+        case Type::TQ2_0:
+            for (int64_t i = 0; i < nb; ++i) quant_tq2_0(src + i * QK_K, static_cast<BlockTQ2_0*>(dst)[i]);
+            return;
+        default:
+            unsupported(t, "quantize_row");
+    }
+}
+
+float vec_dot(Type wt, const void* w, const void* x, int64_t n) {
+    const int64_t nb = block_count(wt, n, "vec_dot");
+    switch (wt) {
+        case Type::F32: {
+            const float* a = static_cast<const float*>(w);
+            const float* b = static_cast<const float*>(x);
+            float sum = 0.0f;
+            for (int64_t i = 0; i < n; ++i) sum += a[i] * b[i];
+            return sum;
+        }
+        case Type::F16:
+        case Type::BF16: {
+            // Products are exact in float; the sum is kept in double as ggml's generic code does.
+            float (*conv)(uint16_t) = wt == Type::F16 ? fp16_to_fp32 : bf16_to_fp32;
+            const uint16_t* a = static_cast<const uint16_t*>(w);
+            const uint16_t* b = static_cast<const uint16_t*>(x);
+            double sum = 0.0;
+            for (int64_t i = 0; i < n; ++i) sum += static_cast<double>(conv(a[i]) * conv(b[i]));
+            return static_cast<float>(sum);
+        }
+        case Type::Q4_0:
+            return dot_q4_0_q8_0(static_cast<const BlockQ4_0*>(w), static_cast<const BlockQ8_0*>(x), nb);
+        case Type::Q8_0:
+            return dot_q8_0_q8_0(static_cast<const BlockQ8_0*>(w), static_cast<const BlockQ8_0*>(x), nb);
+        case Type::TQ1_0:
+            return dot_tq_q8_K<BlockTQ1_0, tq1_value>(static_cast<const BlockTQ1_0*>(w),
+                                                      static_cast<const BlockQ8_K*>(x), nb);
+        case Type::TQ2_0:
+            return dot_tq_q8_K<BlockTQ2_0, tq2_value>(static_cast<const BlockTQ2_0*>(w),
+                                                      static_cast<const BlockQ8_K*>(x), nb);
+        default:
+            unsupported(wt, "vec_dot");  // Q8_K is an activation type only; I32 is not numeric
+    }
+}
+
+}  // namespace tern::ref

@@ -1,0 +1,183 @@
+// SentencePiece BPE ("llama" vocab): merge the adjacent pair of symbols whose concatenation is the
+// best-scoring token until no pair is a token, then fall back to byte tokens for what is left.
+// Same algorithm and tie-breaks as llama.cpp's llm_tokenizer_spm (src/llama-vocab.cpp), so the ids
+// match its test vectors exactly.
+#include "tokenizer/spm.h"
+
+#include "tern/error.h"
+
+#include <queue>
+#include <string>
+
+namespace tern::detail {
+
+namespace {
+
+constexpr std::string_view kSpace = "\xE2\x96\x81";   // U+2581, SentencePiece's visible space
+
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+std::string unescape_spaces(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size();) {
+        if (text.compare(i, kSpace.size(), kSpace) == 0) {
+            out.push_back(' ');
+            i += kSpace.size();
+        } else {
+            out.push_back(text[i++]);
+        }
+    }
+    return out;
+}
+
+// A symbol is a span of the escaped text; merged-away symbols keep len 0.
+struct Symbol {
+    int32_t prev;
+    int32_t next;
+    size_t start;
+    size_t len;
+};
+
+struct Bigram {
+    float score;
+    int32_t left;
+    int32_t right;
+    size_t len;   // len of the merged text when queued: detects stale entries
+};
+
+// Highest score on top; among equal scores, the leftmost pair.
+struct BigramOrder {
+    bool operator()(const Bigram& a, const Bigram& b) const {
+        return a.score < b.score || (a.score == b.score && a.left > b.left);
+    }
+};
+
+}  // namespace
+
+int byte_token_value(std::string_view text) {
+    if (text.size() != 6 || text.substr(0, 3) != "<0x" || text[5] != '>') return -1;
+    const int hi = hex_digit(text[3]), lo = hex_digit(text[4]);
+    if (hi < 0 || lo < 0) return -1;
+    return hi * 16 + lo;
+}
+
+SpmTokenizer::SpmTokenizer(Vocab v) : Tokenizer(std::move(v)) {
+    const auto n = vocab_.tokens.size();
+    ids_.reserve(n);
+    pieces_.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+        const std::string& text = vocab_.tokens[i];
+        if (!text.empty()) ids_.insert_or_assign(text, static_cast<int32_t>(i));
+        // As llama.cpp's token_to_piece without special rendering: control, unknown, unused and
+        // undefined tokens print nothing; user-defined tokens print their text verbatim.
+        switch (vocab_.types[i]) {
+        case TokenType::NORMAL: pieces_[i] = unescape_spaces(text); break;
+        case TokenType::BYTE: pieces_[i] = std::string(1, static_cast<char>(byte_token_value(text))); break;
+        case TokenType::USER_DEFINED: pieces_[i] = text; break;
+        default: break;
+        }
+    }
+    static const char* hex = "0123456789ABCDEF";
+    for (int b = 0; b < 256; ++b) {
+        const char name[] = {'<', '0', 'x', hex[b >> 4], hex[b & 15], '>', '\0'};
+        int32_t id = find(name);
+        if (id < 0) id = find(std::string(1, static_cast<char>(b)));
+        byte_ids_[static_cast<size_t>(b)] = id >= 0 ? id : vocab_.unk;
+    }
+}
+
+int32_t SpmTokenizer::find(std::string_view piece) const {
+    const auto it = ids_.find(piece);
+    return it == ids_.end() ? -1 : it->second;
+}
+
+std::string SpmTokenizer::token_bytes(int32_t id) const {
+    if (id < 0 || id >= n_vocab())
+        throw Error("token id " + std::to_string(id) + " is out of range (n_vocab " + std::to_string(n_vocab()) + ")");
+    return pieces_[static_cast<size_t>(id)];
+}
+
+std::vector<int32_t> SpmTokenizer::encode(std::string_view text, bool add_special) const {
+    std::vector<int32_t> out;
+    if (add_special && vocab_.add_bos && vocab_.bos >= 0) out.push_back(vocab_.bos);
+    if (!text.empty()) {
+        std::string escaped;
+        escaped.reserve(text.size() + 8);
+        if (vocab_.add_space_prefix) escaped.append(kSpace);
+        for (const char c : text) {
+            if (c == ' ') escaped.append(kSpace);
+            else escaped.push_back(c);
+        }
+        encode_fragment(escaped, out);
+    }
+    if (add_special && vocab_.add_eos && vocab_.eos >= 0) out.push_back(vocab_.eos);
+    return out;
+}
+
+void SpmTokenizer::encode_fragment(const std::string& s, std::vector<int32_t>& out) const {
+    const std::string_view text(s);
+    std::vector<Symbol> syms;
+    syms.reserve(text.size());
+    for (size_t off = 0; off < text.size();) {
+        const int r = utf8_scan(text.substr(off));
+        const size_t len = r > 0 ? static_cast<size_t>(r) : 1;   // ill-formed bytes stand alone
+        const auto idx = static_cast<int32_t>(syms.size());
+        syms.push_back({idx - 1, off + len < text.size() ? idx + 1 : -1, off, len});
+        off += len;
+    }
+
+    std::priority_queue<Bigram, std::vector<Bigram>, BigramOrder> queue;
+    auto try_add = [&](int32_t left, int32_t right) {
+        if (left < 0 || right < 0) return;
+        const Symbol& l = syms[static_cast<size_t>(left)];
+        const size_t len = l.len + syms[static_cast<size_t>(right)].len;
+        const int32_t id = find(text.substr(l.start, len));
+        if (id < 0) return;
+        queue.push({vocab_.scores[static_cast<size_t>(id)], left, right, len});
+    };
+    for (size_t i = 1; i < syms.size(); ++i) try_add(static_cast<int32_t>(i - 1), static_cast<int32_t>(i));
+
+    while (!queue.empty()) {
+        const Bigram top = queue.top();
+        queue.pop();
+        Symbol& l = syms[static_cast<size_t>(top.left)];
+        Symbol& r = syms[static_cast<size_t>(top.right)];
+        // Symbols only grow to the right or die, so unchanged lengths mean the pair is still
+        // adjacent and unmerged.
+        if (l.len == 0 || r.len == 0 || l.len + r.len != top.len) continue;
+        l.len += r.len;
+        r.len = 0;
+        l.next = r.next;
+        if (r.next >= 0) syms[static_cast<size_t>(r.next)].prev = top.left;
+        try_add(l.prev, top.left);
+        try_add(top.left, l.next);
+    }
+
+    for (int32_t i = syms.empty() ? -1 : 0; i >= 0; i = syms[static_cast<size_t>(i)].next) {
+        const Symbol& sym = syms[static_cast<size_t>(i)];
+        const std::string_view piece = text.substr(sym.start, sym.len);
+        const int32_t id = find(piece);
+        if (id >= 0) {
+            out.push_back(id);
+            continue;
+        }
+        for (const char c : piece) {
+            const auto b = static_cast<unsigned char>(c);
+            const int32_t bid = byte_ids_[b];
+            if (bid < 0) {
+                static const char* hex = "0123456789ABCDEF";
+                throw Error(std::string("tokenizer: byte 0x") + hex[b >> 4] + hex[b & 15] +
+                            " has no token and the vocab has no unknown token");
+            }
+            out.push_back(bid);
+        }
+    }
+}
+
+}  // namespace tern::detail
