@@ -26,6 +26,7 @@ private slots:
     void prefixReuseGivesTheSameAnswer();
     void sameSeedSameText();
     void statsAreConsistent();
+    void zeroMaxTokensGeneratesNothing();
 };
 
 namespace {
@@ -186,6 +187,16 @@ void TestGeneration::statsAreConsistent() {
     run(s, "The", greedyParams(1), &st);
     QCOMPARE(st.n_generated, 1);
     QCOMPARE(st.decode_tps, 0.0);
+}
+
+void TestGeneration::zeroMaxTokensGeneratesNothing() {
+    TERN_REQUIRE_SHARED(shared);
+    auto m = Model::load(fixture(shared, "models/stories260K.gguf"));
+    Session s(*m, opts());
+    GenerationStats st;
+    QCOMPARE(QString::fromStdString(run(s, "Once upon a time", greedyParams(0), &st)), QString());
+    QCOMPARE(st.n_generated, 0);
+    QCOMPARE(st.stop, StopReason::MAX_TOKENS);
 }
 
 QTEST_APPLESS_MAIN(TestGeneration)

@@ -114,8 +114,8 @@ GenerationStats Session::generate(const std::vector<int32_t>& prompt, const Gene
     st.n_prompt = static_cast<int32_t>(prompt.size());
     if (prompt.empty()) throw Error("the prompt is empty");
     if (st.n_prompt >= n_ctx_)
-        throw Error("the prompt has " + std::to_string(st.n_prompt) + " tokens, the context only " +
-                    std::to_string(n_ctx_));
+        throw Error("the prompt has " + std::to_string(st.n_prompt) + " tokens, which leaves no room to generate in a " +
+                    std::to_string(n_ctx_) + "-token context");
 
     // Reuse the identical prefix of the KV cache; always re-evaluate at least the last token.
     size_t keep = 0;
@@ -135,6 +135,10 @@ GenerationStats Session::generate(const std::vector<int32_t>& prompt, const Gene
     for (;;) {
         if (cancel && cancel->load(std::memory_order_relaxed)) {
             st.stop = StopReason::CANCELLED;
+            break;
+        }
+        if (params.max_tokens == 0) {
+            st.stop = StopReason::MAX_TOKENS;
             break;
         }
         const int32_t id = sampler.sample(logits.data(), model_.hparams().n_vocab);

@@ -73,7 +73,7 @@ std::string quoted(std::string_view s) {
 
 class GgufParser {
 public:
-    GgufParser(GgufFile& f) : f_(f), cur_(f.map_, f.size_, f.path_) {}
+    explicit GgufParser(GgufFile& f) : f_(f), cur_(f.map_, f.size_, f.path_) {}
 
     void parse() {
         parse_header_and_metadata();
