@@ -1,6 +1,7 @@
 // tern-cli generate / chat: text generation with streaming output.
 #include "command.h"
 
+#include "tern/chat.h"
 #include "tern/error.h"
 #include "tern/model.h"
 #include "tern/session.h"
@@ -66,24 +67,24 @@ int cmd_chat(const QStringList& args) {
     std::fprintf(stderr, "%s: %s, %s, %d layers%s; completion mode. Type a text and press Enter; an empty line quits.\n",
                  path.c_str(), model->hparams().arch.c_str(), model->main_type().c_str(), model->hparams().n_layer,
                  model->hparams().n_expert ? (", " + std::to_string(model->hparams().n_expert) + " experts").c_str() : "");
-    std::string transcript;
+    std::vector<ChatMessage> history;
     std::string line;
     for (;;) {
         std::fputs("> ", stderr);
         if (!std::getline(std::cin, line) || line.empty()) break;
-        transcript += (transcript.empty() ? "" : " ") + line;
-        std::vector<int32_t> prompt = model->tokenizer().encode(transcript, true);
+        history.push_back({"user", line});
+        std::vector<int32_t> prompt = model->tokenizer().encode(render_completion_prompt(history), true);
         if (static_cast<int>(prompt.size()) + std::max(gp.max_tokens, 1) >= session.n_ctx()) {
             // Start over with only the new line when the context would overflow.
-            transcript = line;
-            prompt = model->tokenizer().encode(transcript, true);
+            history = {{"user", line}};
+            prompt = model->tokenizer().encode(render_completion_prompt(history), true);
         }
         std::string answer;
         const GenerationStats st = session.generate(prompt, gp, [&](int32_t id, std::string_view text) {
             print_piece(id, text);
             answer += text;
         });
-        transcript += answer;
+        history.push_back({"assistant", answer});
         std::fputs("\n", stdout);
         std::fprintf(stderr, "[%s]\n", stats_line(st).c_str());
     }
