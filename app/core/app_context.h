@@ -1,0 +1,42 @@
+// Everything the app is made of, created once in main (no singletons) and shared by the window,
+// `tern --self-test` and the tests: paths, chat store, installed models, settings, chat logic.
+#pragma once
+
+#include "app_paths.h"
+#include "chat/chat_controller.h"
+#include "models/model_registry.h"
+#include "settings/settings_controller.h"
+#include "store/chat_store.h"
+
+#include <QString>
+#include <memory>
+
+namespace tern::app {
+
+class AppContext {
+public:
+    // Opens the store (an unreadable database is moved aside, never deleted, and a new one is
+    // started; startupNotice() says where the old one went), installs the bundled default model
+    // into the models folder on first run, and selects the last used model (else the bundled one).
+    explicit AppContext(const AppPaths& paths);
+    ~AppContext();
+
+    const AppPaths& paths() const { return paths_; }
+    ChatStore& store() { return *store_; }
+    ModelRegistry& models() { return *models_; }
+    SettingsController& settings() { return *settings_; }
+    ChatController& chat() { return *chat_; }
+    const QString& startupNotice() const { return notice_; }
+
+    static constexpr const char* kBundledModel = "tern-tiny-moe-tq2_0.gguf";
+
+private:
+    AppPaths paths_;
+    QString notice_;
+    std::unique_ptr<ChatStore> store_;
+    std::unique_ptr<ModelRegistry> models_;
+    std::unique_ptr<SettingsController> settings_;
+    std::unique_ptr<ChatController> chat_;
+};
+
+}  // namespace tern::app

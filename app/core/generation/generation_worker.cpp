@@ -1,0 +1,84 @@
+#include "generation/generation_worker.h"
+
+#include "tern/model.h"
+#include "tern/tokenizer.h"
+
+#include <algorithm>
+
+#include <exception>
+
+namespace tern::app {
+
+GenerationWorker::GenerationWorker() {
+    qRegisterMetaType<GenerationRequest>();
+    qRegisterMetaType<GenerationResult>();
+}
+
+GenerationWorker::~GenerationWorker() = default;
+
+void GenerationWorker::stop(quint64 upTo) {
+    quint64 cur = stopUpTo_.load();
+    while (cur < upTo && !stopUpTo_.compare_exchange_weak(cur, upTo)) {
+    }
+    const quint64 running = running_.load();
+    if (running != 0 && running <= upTo) cancel_.store(true);
+}
+
+void GenerationWorker::loadModel(const QString& path, int nCtx, int nThreads) {
+    session_.reset();
+    model_.reset();
+    try {
+        model_ = tern::Model::load(path.toStdString());
+        tern::SessionOptions o;
+        o.n_ctx = nCtx;
+        o.n_threads = nThreads;
+        session_ = std::make_unique<tern::Session>(*model_, o);
+        emit modelLoaded(path, QString());
+    } catch (const std::exception& e) {
+        session_.reset();
+        model_.reset();
+        emit modelLoaded(path, QString::fromUtf8(e.what()));
+    }
+}
+
+void GenerationWorker::generate(const GenerationRequest& request) {
+    if (!session_) {
+        emit failed(request.id, tr("No model is loaded."));
+        return;
+    }
+    running_.store(request.id);
+    cancel_.store(stopUpTo_.load() >= request.id);
+    GenerationResult result;
+    result.id = request.id;
+    try {
+        // A conversation longer than the context keeps its most recent part: BOS plus the last
+        // tokens, leaving room for the answer.
+        std::vector<int32_t> prompt = model_->tokenizer().encode(request.prompt.toStdString(), true);
+        const int32_t n_ctx = session_->n_ctx();
+        const int32_t reserve = std::min(request.params.max_tokens > 0 ? request.params.max_tokens : n_ctx / 4, n_ctx / 2);
+        const auto limit = static_cast<size_t>(std::max(2, n_ctx - reserve));
+        if (prompt.size() > limit) {
+            const bool bos = !prompt.empty() && prompt.front() == model_->tokenizer().bos();
+            std::vector<int32_t> kept(bos ? 1 : 0, prompt.front());
+            kept.insert(kept.end(), prompt.end() - static_cast<std::ptrdiff_t>(limit - kept.size()), prompt.end());
+            prompt = std::move(kept);
+        }
+        std::string text;
+        result.stats = session_->generate(prompt, request.params,
+                                          [&](int32_t, std::string_view piece) {
+                                              if (piece.empty()) return;
+                                              text += piece;
+                                              emit token(request.id, QString::fromUtf8(piece.data(), qsizetype(piece.size())));
+                                          },
+                                          &cancel_);
+        result.text = QString::fromStdString(text);
+        result.stopped = result.stats.stop == tern::StopReason::CANCELLED;
+        running_.store(0);
+        emit finished(result);
+    } catch (const std::exception& e) {
+        running_.store(0);
+        emit failed(request.id, QString::fromUtf8(e.what()));
+    }
+}
+
+}  // namespace tern::app

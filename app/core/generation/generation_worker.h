@@ -1,0 +1,65 @@
+// Runs the engine off the GUI thread. A GenerationWorker lives in its own QThread: model loads
+// and generations arrive as queued calls and run there; tokens, results and errors go back as
+// queued signals. Stop is the one call made from another thread: it sets an atomic flag the
+// engine checks before every token, so it takes effect within one decoded token.
+#pragma once
+
+#include "tern/session.h"
+
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+
+namespace tern {
+class Model;
+}
+
+namespace tern::app {
+
+struct GenerationRequest {
+    quint64 id = 0;              // unique per request; results carry it back
+    QString prompt;              // text the model continues (already rendered)
+    tern::GenerateParams params;
+};
+
+struct GenerationResult {
+    quint64 id = 0;
+    QString text;                // the whole answer
+    tern::GenerationStats stats;
+    bool stopped = false;        // ended by stop()
+};
+
+class GenerationWorker : public QObject {
+    Q_OBJECT
+public:
+    GenerationWorker();
+    ~GenerationWorker() override;
+
+    // Thread-safe: stops the running request and any queued request with an id <= upTo.
+    void stop(quint64 upTo);
+
+public slots:
+    // Loads a model (replacing the current one). nCtx/nThreads: 0 = defaults.
+    void loadModel(const QString& path, int nCtx, int nThreads);
+    void generate(const tern::app::GenerationRequest& request);
+
+signals:
+    void modelLoaded(const QString& path, const QString& error);  // error empty on success
+    void token(quint64 requestId, const QString& text);
+    void finished(const tern::app::GenerationResult& result);
+    void failed(quint64 requestId, const QString& error);
+
+private:
+    std::unique_ptr<tern::Model> model_;
+    std::unique_ptr<tern::Session> session_;
+    std::atomic<quint64> stopUpTo_{0};
+    std::atomic<bool> cancel_{false};
+    std::atomic<quint64> running_{0};
+};
+
+}  // namespace tern::app
+
+Q_DECLARE_METATYPE(tern::app::GenerationRequest)
+Q_DECLARE_METATYPE(tern::app::GenerationResult)

@@ -1,0 +1,63 @@
+// The installed models: the .gguf files in the models folder, each validated by the engine.
+// A list model for QML (the model selector). Files that fail to load are not listed (their
+// error is kept for the UI); `.part` files of unfinished downloads never are.
+#pragma once
+
+#include <QAbstractListModel>
+#include <QString>
+#include <QVector>
+
+namespace tern::app {
+
+struct ModelInfo {
+    QString id;            // file name, e.g. "tern-tiny-moe-tq2_0.gguf"
+    QString path;          // absolute path
+    QString name;          // general.name, else the file name without .gguf
+    QString architecture;  // "llama", "qwen3moe", ...
+    QString type;          // main tensor type, e.g. "TQ2_0"
+    qint64 sizeBytes = 0;
+    qint64 paramsTotal = 0, paramsActive = 0;
+    int nExpert = 0, nExpertUsed = 0;
+    int contextLength = 0;
+    bool hasChatTemplate = false;  // false: completion mode
+};
+
+class ModelRegistry : public QAbstractListModel {
+    Q_OBJECT
+    Q_PROPERTY(int count READ count NOTIFY countChanged)
+public:
+    enum Role { IdRole = Qt::UserRole + 1, PathRole, NameRole, ArchitectureRole, TypeRole, SizeRole, ParamsTotalRole,
+                ParamsActiveRole, ExpertsRole, ExpertsUsedRole, ContextRole, CompletionRole, DescriptionRole };
+
+    explicit ModelRegistry(const QString& modelsDir, QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+    int count() const { return int(models_.size()); }
+
+    // Rescans the folder.
+    Q_INVOKABLE void refresh();
+    // Copies the bundled model into the models folder if no file of that name is there yet.
+    // Returns its id, or an empty string when the bundled file is missing.
+    QString installBundled(const QString& bundledPath);
+    // Validates a .gguf with the engine, then copies it into the models folder (via a temporary
+    // file renamed into place). Returns an empty string on success, else the error to show.
+    Q_INVOKABLE QString importFile(const QString& pathOrUrl);
+
+    const ModelInfo* find(const QString& id) const;
+    const QVector<ModelInfo>& models() const { return models_; }
+    QString modelsDir() const { return dir_; }
+
+    // Reads a model's description with the engine; throws tern::Error for an invalid file.
+    static ModelInfo inspect(const QString& path);
+
+signals:
+    void countChanged();
+
+private:
+    QString dir_;
+    QVector<ModelInfo> models_;
+};
+
+}  // namespace tern::app

@@ -1,0 +1,89 @@
+#include "settings/settings_controller.h"
+
+#include "models/model_registry.h"
+#include "store/chat_store.h"
+
+#include <QRandomGenerator>
+
+#include <algorithm>
+
+namespace tern::app {
+
+namespace {
+constexpr double kTemperature = 0.8, kTopP = 0.95, kMinP = 0.05, kRepeat = 1.0;
+constexpr int kTopK = 40, kMaxTokens = 512;
+}  // namespace
+
+SettingsController::SettingsController(ChatStore& store, QObject* parent) : QObject(parent), store_(store) {}
+
+QString SettingsController::get(const char* key, const QString& def) const {
+    const QString v = store_.setting(QString::fromLatin1(key), QStringLiteral("global"), def);
+    return v.isEmpty() ? def : v;  // an empty value means "not set" (resetToDefaults)
+}
+
+void SettingsController::put(const char* key, const QString& value, bool engine) {
+    if (get(key, QString()) == value) return;
+    store_.setSetting(QString::fromLatin1(key), value, QStringLiteral("global"));
+    emit changed();
+    if (engine) emit engineSettingsChanged();
+}
+
+QString SettingsController::systemPrompt() const { return get("systemPrompt", {}); }
+double SettingsController::temperature() const { return get("temperature", QString::number(kTemperature)).toDouble(); }
+int SettingsController::topK() const { return get("topK", QString::number(kTopK)).toInt(); }
+double SettingsController::topP() const { return get("topP", QString::number(kTopP)).toDouble(); }
+double SettingsController::minP() const { return get("minP", QString::number(kMinP)).toDouble(); }
+double SettingsController::repeatPenalty() const { return get("repeatPenalty", QString::number(kRepeat)).toDouble(); }
+int SettingsController::seed() const { return get("seed", "-1").toInt(); }
+int SettingsController::contextSize() const { return get("contextSize", "0").toInt(); }
+int SettingsController::threads() const { return get("threads", "0").toInt(); }
+int SettingsController::maxTokens() const { return get("maxTokens", QString::number(kMaxTokens)).toInt(); }
+QString SettingsController::backend() const { return get("backend", "cpu"); }
+
+void SettingsController::setSystemPrompt(const QString& v) { put("systemPrompt", v); }
+void SettingsController::setTemperature(double v) { put("temperature", QString::number(std::clamp(v, 0.0, 5.0))); }
+void SettingsController::setTopK(int v) { put("topK", QString::number(std::max(0, v))); }
+void SettingsController::setTopP(double v) { put("topP", QString::number(std::clamp(v, 0.0, 1.0))); }
+void SettingsController::setMinP(double v) { put("minP", QString::number(std::clamp(v, 0.0, 1.0))); }
+void SettingsController::setRepeatPenalty(double v) { put("repeatPenalty", QString::number(std::clamp(v, 0.5, 3.0))); }
+void SettingsController::setSeed(int v) { put("seed", QString::number(std::max(-1, v))); }
+void SettingsController::setContextSize(int v) { put("contextSize", QString::number(std::clamp(v, 0, 1 << 20)), true); }
+void SettingsController::setThreads(int v) { put("threads", QString::number(std::clamp(v, 0, 1024)), true); }
+void SettingsController::setMaxTokens(int v) { put("maxTokens", QString::number(std::clamp(v, 1, 1 << 20))); }
+void SettingsController::setBackend(const QString& v) { put("backend", v == "cpu" ? v : QStringLiteral("cpu"), true); }
+
+void SettingsController::resetToDefaults() {
+    for (const char* k : {"systemPrompt", "temperature", "topK", "topP", "minP", "repeatPenalty", "seed",
+                          "contextSize", "threads", "maxTokens", "backend"})
+        store_.setSetting(QString::fromLatin1(k), QString(), QStringLiteral("global"));
+    emit changed();
+    emit engineSettingsChanged();
+}
+
+void SettingsController::setModel(const ModelInfo* model) {
+    const int ctx = model && model->contextLength > 0 ? std::min(model->contextLength, 4096) : 2048;
+    if (ctx != modelContext_) {
+        modelContext_ = ctx;
+        emit changed();
+    }
+}
+
+int SettingsController::effectiveContextSize() const {
+    const int c = contextSize();
+    return c > 0 ? c : modelContext_;
+}
+
+tern::GenerateParams SettingsController::generateParams() const {
+    tern::GenerateParams p;
+    p.max_tokens = maxTokens();
+    p.sampling.temperature = float(temperature());
+    p.sampling.top_k = topK();
+    p.sampling.top_p = float(topP());
+    p.sampling.min_p = float(minP());
+    p.sampling.repeat_penalty = float(repeatPenalty());
+    const int s = seed();
+    p.sampling.seed = s >= 0 ? quint64(s) : QRandomGenerator::global()->generate64();
+    return p;
+}
+
+}  // namespace tern::app

@@ -1,0 +1,28 @@
+#include "gui_helpers.h"
+
+#include <QClipboard>
+#include <QGuiApplication>
+
+namespace tern::app {
+
+void GuiHelpers::copyToClipboard(const QString& text) const {
+    if (auto* cb = QGuiApplication::clipboard()) cb->setText(text);
+}
+
+QString GuiHelpers::fileSize(qint64 bytes) const {
+    const double b = double(bytes);
+    if (b >= 1e9) return QString::number(b / 1e9, 'f', 2) + QStringLiteral(" GB");
+    if (b >= 1e6) return QString::number(b / 1e6, 'f', 1) + QStringLiteral(" MB");
+    return QString::number(b / 1e3, 'f', 0) + QStringLiteral(" kB");
+}
+
+QString GuiHelpers::paramCount(qint64 n) const {
+    const double v = double(n);
+    if (v >= 1e9) return QString::number(v / 1e9, 'f', 2) + QStringLiteral(" B");
+    if (v >= 1e6) return QString::number(v / 1e6, 'f', 1) + QStringLiteral(" M");
+    return QString::number(v / 1e3, 'f', 0) + QStringLiteral(" K");
+}
+
+QString GuiHelpers::version() const { return QStringLiteral(TERN_VERSION); }
+
+}  // namespace tern::app

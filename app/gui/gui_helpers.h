@@ -1,0 +1,21 @@
+// Small GUI-side services for QML that the controllers must not know about (they stay free of
+// QtGui): clipboard, version string.
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+namespace tern::app {
+
+class GuiHelpers : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(QString version READ version CONSTANT)
+public:
+    using QObject::QObject;
+    Q_INVOKABLE void copyToClipboard(const QString& text) const;
+    Q_INVOKABLE QString fileSize(qint64 bytes) const;   // "1.3 MB"
+    Q_INVOKABLE QString paramCount(qint64 n) const;     // "3.2 M", "2.4 B"
+    QString version() const;
+};
+
+}  // namespace tern::app

@@ -1,0 +1,68 @@
+// tern: the Qt Quick desktop app. Objects are created here and passed in (no singletons); the
+// QML in ../ui only talks to the controllers.
+#include "app_context.h"
+#include "gui_helpers.h"
+#include "self_test.h"
+
+#include <QCommandLineParser>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQmlContext>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QTimer>
+
+#include <cstdio>
+
+int main(int argc, char** argv) {
+    // --self-test needs no display: decide before creating the GUI application.
+    bool selfTest = false;
+    for (int i = 1; i < argc; ++i) selfTest = selfTest || QByteArray(argv[i]) == "--self-test";
+    std::unique_ptr<QCoreApplication> app;
+    if (selfTest) app = std::make_unique<QCoreApplication>(argc, argv);
+    else app = std::make_unique<QGuiApplication>(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("Tern"));
+    QCoreApplication::setApplicationName(QStringLiteral("tern"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TERN_VERSION));
+
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Tern: offline chat with ternary mixture-of-experts models."));
+    p.addHelpOption();
+    p.addVersionOption();
+    p.addOption({"data-dir", "Keep chats, settings and models in DIR (default: the per-user data folder; "
+                             "also $TERN_DATA_DIR).", "DIR"});
+    p.addOption({"self-test", "Load the default model, answer one prompt, store it, print it and exit."});
+    p.addOption({"prompt", "Prompt for --self-test.", "TEXT", "Once upon a time"});
+    p.addOption({"screenshot", "Save a picture of the window to FILE after --screenshot-delay ms, then quit "
+                               "(documentation, tests).", "FILE"});
+    p.addOption({"screenshot-delay", "Milliseconds before --screenshot.", "MS", "1500"});
+    p.process(*app);
+    const QString dataDir = p.value("data-dir");
+    if (selfTest) return tern::app::runSelfTest(dataDir, p.value("prompt"));
+
+    if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE")) QQuickStyle::setStyle(QStringLiteral("Basic"));
+    tern::app::AppContext ctx(tern::app::AppPaths::resolve(dataDir));
+    tern::app::GuiHelpers helpers;
+    QQmlApplicationEngine engine;
+    engine.rootContext()->setContextProperty(QStringLiteral("chat"), &ctx.chat());
+    engine.rootContext()->setContextProperty(QStringLiteral("models"), &ctx.models());
+    engine.rootContext()->setContextProperty(QStringLiteral("settings"), &ctx.settings());
+    engine.rootContext()->setContextProperty(QStringLiteral("gui"), &helpers);
+    engine.rootContext()->setContextProperty(QStringLiteral("startupNotice"), ctx.startupNotice());
+    engine.addImportPath(QStringLiteral("qrc:/qml"));
+    engine.load(QUrl(QStringLiteral("qrc:/qml/Main.qml")));
+    if (engine.rootObjects().isEmpty()) {
+        std::fprintf(stderr, "tern: the user interface failed to load\n");
+        return 1;
+    }
+    if (p.isSet("screenshot")) {
+        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
+        const QString file = p.value("screenshot");
+        QTimer::singleShot(p.value("screenshot-delay").toInt(), window, [window, file] {
+            const bool ok = window && window->grabWindow().save(file);
+            if (!ok) std::fprintf(stderr, "tern: could not save the screenshot to %s\n", qPrintable(file));
+            QCoreApplication::exit(ok ? 0 : 1);
+        });
+    }
+    return app->exec();
+}
