@@ -1,7 +1,11 @@
 // A persistent pool of worker threads for the CPU backend: created once per backend, reused by
-// every op, so no thread is created per op or per token. Between jobs, workers spin briefly
-// before sleeping: a forward pass issues dozens of small jobs per token, and waking a sleeping
-// thread costs more than most of them.
+// every op, so no thread is created per op or per token.
+//
+// A job is cut into more chunks than threads and the chunks are claimed dynamically, the caller
+// taking part: when a worker is descheduled (a laptop always runs something else) the others
+// take its share instead of waiting for it. Between jobs, workers spin briefly, yielding, before
+// they sleep: a forward pass issues dozens of small jobs per token and waking a sleeping thread
+// costs more than most of them.
 #pragma once
 
 #include <atomic>
@@ -17,30 +21,41 @@ namespace tern {
 
 class ThreadPool {
 public:
-    explicit ThreadPool(int n_threads);   // n_threads ≥ 1, counting the calling thread
+    // n_threads counts the calling thread; it is clamped to [1, hardware threads], since more
+    // threads than cores only make them wait for each other.
+    explicit ThreadPool(int n_threads);
     ~ThreadPool();
     ThreadPool(const ThreadPool&) = delete;
     ThreadPool& operator=(const ThreadPool&) = delete;
 
     int size() const { return n_threads_; }
 
-    // Calls fn(begin, end, thread_index) on contiguous chunks covering [0, n), one chunk per
-    // thread, the caller running chunk 0. Returns when all chunks are done. The first
-    // exception thrown by a chunk is rethrown here. Not reentrant.
+    // Calls fn(begin, end, thread_index) on disjoint contiguous ranges covering [0, n) and
+    // returns when all are done. thread_index < size() identifies the calling thread (for
+    // per-thread scratch). The first exception thrown by fn is rethrown here. Not reentrant.
     void parallel_for(int64_t n, const std::function<void(int64_t, int64_t, int)>& fn);
 
 private:
+    using Fn = std::function<void(int64_t, int64_t, int)>;
     void worker(int index);
-    void run_chunk(int index);
+    int run_chunks(uint32_t generation, int index);  // returns chunks run
+
+    static constexpr uint32_t kNotReady = 0xFFFFFFFFu;
+
     int n_threads_;
     std::vector<std::thread> workers_;
-    std::mutex mu_;
-    std::condition_variable start_cv_, done_cv_;
-    const std::function<void(int64_t, int64_t, int)>* job_ = nullptr;
-    int64_t job_n_ = 0;
-    std::atomic<uint64_t> generation_{0};
-    std::atomic<int> pending_{0};
+    // The job: written by the caller only while no chunk of the previous job can still be
+    // claimed (claim_ holds kNotReady), read by workers after a successful claim.
+    std::atomic<const Fn*> fn_{nullptr};
+    std::atomic<int64_t> n_{0}, chunk_{1};
+    std::atomic<uint32_t> total_{0};
+    std::atomic<uint64_t> claim_{kNotReady};   // (generation << 32) | next chunk index
+    std::atomic<uint32_t> done_{0};            // chunks finished in the current job
+    std::atomic<uint32_t> generation_{0};
+    std::atomic<int> sleepers_{0};
     std::atomic<bool> stop_{false};
+    std::mutex mu_;
+    std::condition_variable wake_;
     std::exception_ptr error_;
 };
 
