@@ -7,6 +7,8 @@
 #include "tern/session.h"
 #include "tern/tokenizer.h"
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -19,6 +21,25 @@ namespace {
 void print_piece(int32_t, std::string_view text) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
+}
+
+void warn_context(const Model& m, const SessionOptions& so) {
+    if (so.n_ctx > m.hparams().n_ctx_train)
+        std::fprintf(stderr, "tern-cli: warning: --ctx %d is more than the %d tokens this model was trained on; "
+                             "text past that point will degrade\n", so.n_ctx, m.hparams().n_ctx_train);
+}
+
+// Ctrl-C while an answer is generated stops that answer; at the prompt it quits.
+std::atomic<bool> g_cancel{false};
+std::atomic<bool> g_generating{false};
+
+extern "C" void on_sigint(int) {
+    if (g_generating.load()) {
+        g_cancel.store(true);
+        return;
+    }
+    std::signal(SIGINT, SIG_DFL);
+    std::raise(SIGINT);
 }
 
 }  // namespace
@@ -38,16 +59,23 @@ int cmd_generate(const QStringList& args) {
     const SessionOptions so = session_options(p);
     const std::string stats_file = p.value("stats-json").toStdString();
 
+    std::ofstream stats_out;
+    if (!stats_file.empty()) {  // fail before generating, not after
+        stats_out.open(stats_file, std::ios::binary | std::ios::trunc);
+        if (!stats_out) throw Error(stats_file + ": cannot write the stats");
+    }
+
     auto model = Model::load(path);
+    warn_context(*model, so);
     Session session(*model, so);
     const GenerationStats st = session.generate(p.value("prompt").toStdString(), gp, print_piece);
     std::fputs("\n", stdout);
     std::fflush(stdout);
     std::fprintf(stderr, "%s\n", stats_line(st).c_str());
     if (!stats_file.empty()) {
-        std::ofstream f(stats_file, std::ios::binary);
-        f << stats_json(st, path);
-        if (!f) throw Error(stats_file + ": cannot write the stats");
+        stats_out << stats_json(st, path);
+        stats_out.close();
+        if (!stats_out) throw Error(stats_file + ": cannot write the stats");
     }
     return 0;
 }
@@ -58,35 +86,54 @@ int cmd_chat(const QStringList& args) {
     add_sampling_options(p);
     if (!parse_or_throw(p, args, "Interactive session. Models without a chat template run in completion mode: each "
                                   "line you type is appended to the text so far and the model continues it. "
-                                  "An empty line or Ctrl-D ends."))
+                                  "When the text outgrows the context, its oldest part is dropped. Ctrl-C stops an "
+                                  "answer; an empty line or Ctrl-D ends."))
         return 0;
     const std::string path = model_path(p);
     const GenerateParams gp = generate_params(p);
+    const SessionOptions so = session_options(p);
     auto model = Model::load(path);
-    Session session(*model, session_options(p));
-    std::fprintf(stderr, "%s: %s, %s, %d layers%s; completion mode. Type a text and press Enter; an empty line quits.\n",
-                 path.c_str(), model->hparams().arch.c_str(), model->main_type().c_str(), model->hparams().n_layer,
-                 model->hparams().n_expert ? (", " + std::to_string(model->hparams().n_expert) + " experts").c_str() : "");
+    warn_context(*model, so);
+    Session session(*model, so);
+    const HParams& hp = model->hparams();
+    std::fprintf(stderr, "%s: %s, %s, %d layers%s, context %d tokens; completion mode.\n"
+                         "Type a text and press Enter; the model continues it. An empty line quits.\n",
+                 path.c_str(), hp.arch.c_str(), model->main_type().c_str(), hp.n_layer,
+                 hp.n_expert ? (", " + std::to_string(hp.n_expert) + " experts").c_str() : "", session.n_ctx());
+    std::signal(SIGINT, on_sigint);
     std::vector<ChatMessage> history;
     std::string line;
     for (;;) {
         std::fputs("> ", stderr);
-        if (!std::getline(std::cin, line) || line.empty()) break;
-        history.push_back({"user", line});
-        std::vector<int32_t> prompt = model->tokenizer().encode(render_completion_prompt(history), true);
-        if (static_cast<int>(prompt.size()) + std::max(gp.max_tokens, 1) >= session.n_ctx()) {
-            // Start over with only the new line when the context would overflow.
-            history = {{"user", line}};
-            prompt = model->tokenizer().encode(render_completion_prompt(history), true);
+        if (!std::getline(std::cin, line)) {
+            std::fputs("\n", stderr);  // Ctrl-D: leave the shell prompt on a line of its own
+            break;
         }
+        if (line.empty()) break;
+        history.push_back({"user", line});
+        bool truncated = false;
+        const int32_t reserve = gp.max_tokens > 0 ? gp.max_tokens : session.n_ctx() / 4;
+        const std::vector<int32_t> prompt =
+            session.fit_prompt(model->tokenizer().encode(render_completion_prompt(history), true), reserve, &truncated);
+        if (truncated) std::fprintf(stderr, "[the text is longer than the context: its oldest part is left out]\n");
         std::string answer;
-        const GenerationStats st = session.generate(prompt, gp, [&](int32_t id, std::string_view text) {
-            print_piece(id, text);
-            answer += text;
-        });
-        history.push_back({"assistant", answer});
-        std::fputs("\n", stdout);
-        std::fprintf(stderr, "[%s]\n", stats_line(st).c_str());
+        g_cancel.store(false);
+        g_generating.store(true);
+        try {
+            const GenerationStats st = session.generate(prompt, gp, [&](int32_t id, std::string_view text) {
+                print_piece(id, text);
+                answer += text;
+            }, &g_cancel);
+            g_generating.store(false);
+            history.push_back({"assistant", answer});
+            std::fputs("\n", stdout);
+            std::fflush(stdout);
+            std::fprintf(stderr, "[%s]\n", stats_line(st).c_str());
+        } catch (const Error& e) {  // one failed turn does not end the session
+            g_generating.store(false);
+            history.pop_back();
+            std::fprintf(stderr, "\ntern-cli: %s\n", e.what());
+        }
     }
     return 0;
 }

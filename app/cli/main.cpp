@@ -39,7 +39,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     const QString cmd = args[1];
-    args.removeAt(1);  // what remains: program name + the command's options
+    args.removeAt(1);  // what remains: "tern-cli COMMAND" (for usage lines) + the command's options
+    args[0] = "tern-cli " + cmd;
     try {
         if (cmd == "generate") return tern::cli::cmd_generate(args);
         if (cmd == "chat") return tern::cli::cmd_chat(args);

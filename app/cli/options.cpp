@@ -3,6 +3,7 @@
 #include "tern/error.h"
 
 #include <cstdio>
+#include <random>
 #include <string>
 
 namespace tern::cli {
@@ -11,9 +12,19 @@ bool parse_or_throw(QCommandLineParser& p, const QStringList& args, const char* 
     p.setApplicationDescription(usage);
     const QCommandLineOption help({"h", "help"}, "Show this help.");
     p.addOption(help);
-    if (!p.parse(args)) throw Error(p.errorText().toStdString());
+    if (!p.parse(args)) {
+        // Qt's message ("Unknown option 'x'.") plus where to look.
+        QString msg = p.errorText();
+        if (msg.endsWith('.')) msg.chop(1);
+        msg[0] = msg[0].toLower();
+        throw Error(msg.toStdString() + " (see '" + args.first().toStdString() + " --help')");
+    }
     if (p.isSet(help)) {
-        std::fputs(qPrintable(p.helpText()), stdout);
+        // Qt names the binary's path in the usage line; name the command instead.
+        QString text = p.helpText();
+        const qsizetype eol = text.indexOf('[');
+        if (text.startsWith("Usage: ") && eol > 0) text = "Usage: " + args.first() + " " + text.mid(eol);
+        std::fputs(qPrintable(text), stdout);
         return false;
     }
     if (!p.positionalArguments().isEmpty())
@@ -28,21 +39,37 @@ void add_model_options(QCommandLineParser& p) {
 }
 
 void add_sampling_options(QCommandLineParser& p) {
-    p.addOption({{"n", "n-predict"}, "Tokens to generate (-1: until end of text).", "N", "128"});
-    p.addOption({"temp", "Temperature; 0 = greedy.", "T", "0.8"});
-    p.addOption({"seed", "Random seed.", "S", "12648430"});
-    p.addOption({"top-k", "Top-k (0 = off).", "K", "40"});
-    p.addOption({"top-p", "Top-p (1 = off).", "P", "0.95"});
-    p.addOption({"min-p", "Min-p (0 = off).", "P", "0.05"});
-    p.addOption({"repeat-penalty", "Repetition penalty (1 = off).", "R", "1.0"});
+    p.addOption({{"n", "n-predict"}, "Tokens to generate, -1: until the end of the text (default 128).", "N", "128"});
+    p.addOption({"temp", "Temperature; 0 = greedy (default 0.8).", "T", "0.8"});
+    p.addOption({"seed", "Random seed; -1 = a new one each run (default -1).", "S", "-1"});
+    p.addOption({"top-k", "Top-k, 0 = off (default 40).", "K", "40"});
+    p.addOption({"top-p", "Top-p, 1 = off (default 0.95).", "P", "0.95"});
+    p.addOption({"min-p", "Min-p, 0 = off (default 0.05).", "P", "0.05"});
+    p.addOption({"repeat-penalty", "Repetition penalty, 1 = off (default 1).", "R", "1.0"});
 }
+
+namespace {
+
+// "-n/--n-predict" for an option with a short name, else "--temp".
+std::string option_label(const QString& name) {
+    if (name == "n-predict") return "-n/--n-predict";
+    return "--" + name.toStdString();
+}
+
+std::string number(double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%g", v);
+    return b;
+}
+
+}  // namespace
 
 int int_option(const QCommandLineParser& p, const QString& name, int lo, int hi) {
     bool ok = false;
     const long long v = p.value(name).toLongLong(&ok);
     if (!ok || v < lo || v > hi)
-        throw Error("--" + name.toStdString() + " must be an integer in [" + std::to_string(lo) + ", " +
-                    std::to_string(hi) + "], got '" + p.value(name).toStdString() + "'");
+        throw Error(option_label(name) + " must be a whole number from " + number(lo) + " to " + number(hi) + ", got '" +
+                    p.value(name).toStdString() + "'");
     return static_cast<int>(v);
 }
 
@@ -50,8 +77,8 @@ double float_option(const QCommandLineParser& p, const QString& name, double lo,
     bool ok = false;
     const double v = p.value(name).toDouble(&ok);
     if (!ok || !(v >= lo && v <= hi))
-        throw Error("--" + name.toStdString() + " must be a number in [" + std::to_string(lo) + ", " +
-                    std::to_string(hi) + "], got '" + p.value(name).toStdString() + "'");
+        throw Error(option_label(name) + " must be a number from " + number(lo) + " to " + number(hi) + ", got '" +
+                    p.value(name).toStdString() + "'");
     return v;
 }
 
@@ -76,8 +103,9 @@ GenerateParams generate_params(const QCommandLineParser& p) {
     g.sampling.min_p = static_cast<float>(float_option(p, "min-p", 0.0, 1.0));
     g.sampling.repeat_penalty = static_cast<float>(float_option(p, "repeat-penalty", 0.0, 100.0));
     bool ok = false;
-    g.sampling.seed = p.value("seed").toULongLong(&ok);
-    if (!ok) throw Error("--seed must be a non-negative integer");
+    const long long seed = p.value("seed").toLongLong(&ok);
+    if (!ok || seed < -1) throw Error("--seed must be -1 or a whole number >= 0, got '" + p.value("seed").toStdString() + "'");
+    g.sampling.seed = seed >= 0 ? static_cast<uint64_t>(seed) : std::random_device{}();
     return g;
 }
 

@@ -63,7 +63,8 @@ std::vector<float> Session::eval(std::span<const int32_t> tokens, bool all_logit
         throw Error("context is full: " + std::to_string(n_past() + tokens.size()) + " positions needed, " +
                     std::to_string(n_ctx_) + " available");
     for (int32_t t : tokens)
-        if (t < 0 || t >= hp.n_vocab) throw Error("token id " + std::to_string(t) + " is out of range");
+        if (t < 0 || t >= hp.n_vocab)
+            throw Error("token id " + std::to_string(t) + " is out of range [0, " + std::to_string(hp.n_vocab - 1) + "]");
 
     std::vector<float> result;
     routing_.assign(opts_.record_routing ? static_cast<size_t>(hp.n_expert > 0 ? hp.n_layer : 0) : 0, {});
@@ -99,6 +100,20 @@ std::vector<float> Session::eval(std::span<const int32_t> tokens, bool all_logit
         tokens_.insert(tokens_.end(), batch.begin(), batch.end());
     }
     return result;
+}
+
+std::vector<int32_t> Session::fit_prompt(std::vector<int32_t> prompt, int32_t reserve, bool* truncated) const {
+    if (truncated) *truncated = false;
+    reserve = std::clamp(reserve, 1, n_ctx_ / 2);
+    const auto limit = static_cast<size_t>(std::max(2, n_ctx_ - reserve));
+    if (prompt.size() <= limit) return prompt;
+    const int32_t bos = model_.tokenizer().bos();
+    const bool keep_bos = bos >= 0 && prompt.front() == bos;
+    std::vector<int32_t> kept;
+    if (keep_bos) kept.push_back(bos);
+    kept.insert(kept.end(), prompt.end() - static_cast<std::ptrdiff_t>(limit - kept.size()), prompt.end());
+    if (truncated) *truncated = true;
+    return kept;
 }
 
 GenerationStats Session::generate(std::string_view prompt, const GenerateParams& params, const TokenCallback& on_token,
