@@ -3,8 +3,6 @@
 #include "tern/model.h"
 #include "tern/tokenizer.h"
 
-#include <algorithm>
-
 #include <exception>
 
 namespace tern::app {
@@ -51,18 +49,10 @@ void GenerationWorker::generate(const GenerationRequest& request) {
     GenerationResult result;
     result.id = request.id;
     try {
-        // A conversation longer than the context keeps its most recent part: BOS plus the last
-        // tokens, leaving room for the answer.
-        std::vector<int32_t> prompt = model_->tokenizer().encode(request.prompt.toStdString(), true);
-        const int32_t n_ctx = session_->n_ctx();
-        const int32_t reserve = std::min(request.params.max_tokens > 0 ? request.params.max_tokens : n_ctx / 4, n_ctx / 2);
-        const auto limit = static_cast<size_t>(std::max(2, n_ctx - reserve));
-        if (prompt.size() > limit) {
-            const bool bos = !prompt.empty() && prompt.front() == model_->tokenizer().bos();
-            std::vector<int32_t> kept(bos ? 1 : 0, prompt.front());
-            kept.insert(kept.end(), prompt.end() - static_cast<std::ptrdiff_t>(limit - kept.size()), prompt.end());
-            prompt = std::move(kept);
-        }
+        // A conversation longer than the context keeps its most recent part.
+        const int32_t reserve = request.params.max_tokens > 0 ? request.params.max_tokens : session_->n_ctx() / 4;
+        const std::vector<int32_t> prompt =
+            session_->fit_prompt(model_->tokenizer().encode(request.prompt.toStdString(), true), reserve);
         std::string text;
         result.stats = session_->generate(prompt, request.params,
                                           [&](int32_t, std::string_view piece) {
