@@ -3,16 +3,18 @@
 #include "app_context.h"
 #include "gui_helpers.h"
 #include "self_test.h"
+#include "window.h"
 
 #include <QCommandLineParser>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
-#include <QQmlContext>
 #include <QQuickStyle>
 #include <QQuickWindow>
 #include <QTimer>
 
 #include <cstdio>
+#include <exception>
+#include <memory>
 
 int main(int argc, char** argv) {
     // --self-test needs no display: decide before creating the GUI application.
@@ -38,25 +40,24 @@ int main(int argc, char** argv) {
     p.addOption({"screenshot-delay", "Milliseconds before --screenshot.", "MS", "1500"});
     p.process(*app);
     const QString dataDir = p.value("data-dir");
-    if (selfTest) return tern::app::runSelfTest(dataDir, p.value("prompt"));
+    std::unique_ptr<tern::app::AppContext> ctx;
+    try {
+        if (selfTest) return tern::app::runSelfTest(dataDir, p.value("prompt"));
+        ctx = std::make_unique<tern::app::AppContext>(tern::app::AppPaths::resolve(dataDir));
+    } catch (const std::exception& e) {  // e.g. a chat database from a newer Tern, a read-only folder
+        std::fprintf(stderr, "tern: %s\n", e.what());
+        return 1;
+    }
 
     if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE")) QQuickStyle::setStyle(QStringLiteral("Basic"));
-    tern::app::AppContext ctx(tern::app::AppPaths::resolve(dataDir));
     tern::app::GuiHelpers helpers;
     QQmlApplicationEngine engine;
-    engine.rootContext()->setContextProperty(QStringLiteral("chat"), &ctx.chat());
-    engine.rootContext()->setContextProperty(QStringLiteral("models"), &ctx.models());
-    engine.rootContext()->setContextProperty(QStringLiteral("settings"), &ctx.settings());
-    engine.rootContext()->setContextProperty(QStringLiteral("gui"), &helpers);
-    engine.rootContext()->setContextProperty(QStringLiteral("startupNotice"), ctx.startupNotice());
-    engine.addImportPath(QStringLiteral("qrc:/qml"));
-    engine.load(QUrl(QStringLiteral("qrc:/qml/Main.qml")));
-    if (engine.rootObjects().isEmpty()) {
+    QQuickWindow* window = tern::app::loadMainWindow(engine, *ctx, helpers);
+    if (!window) {
         std::fprintf(stderr, "tern: the user interface failed to load\n");
         return 1;
     }
     if (p.isSet("screenshot")) {
-        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
         const QString file = p.value("screenshot");
         QTimer::singleShot(p.value("screenshot-delay").toInt(), window, [window, file] {
             const bool ok = window && window->grabWindow().save(file);

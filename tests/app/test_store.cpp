@@ -321,14 +321,14 @@ void StoreTest::search() {
             if (h.messageId == id) return h.snippet;
         return QString();
     };
-    QCOMPARE(byId(m2), QStringLiteral("The Gulbenkian [museum] opens at ten."));
-    QCOMPARE(byId(m1), QStringLiteral("Which [museums] open on Monday?"));
+    QCOMPARE(byId(m2), QStringLiteral("The Gulbenkian \u0002museum\u0003 opens at ten."));
+    QCOMPARE(byId(m1), QStringLiteral("Which \u0002museums\u0003 open on Monday?"));
 
     hits = s.search(QStringLiteral("lisbon"));
     QCOMPARE(hits.size(), 1);
     QCOMPARE(hits[0].conversationId, trip);
     QCOMPARE(hits[0].messageId, 0);
-    QCOMPARE(hits[0].snippet, QStringLiteral("Trip to [Lisbon]"));
+    QCOMPARE(hits[0].snippet, QStringLiteral("Trip to \u0002Lisbon\u0003"));
 
     hits = s.search(QStringLiteral("bread   DEGREES"));  // all words, any case
     QCOMPARE(hits.size(), 1);

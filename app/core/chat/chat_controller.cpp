@@ -44,6 +44,13 @@ ChatController::~ChatController() {
     thread_.quit();
     thread_.wait();
     delete worker_;
+    // Answers cut short by quitting keep the text that had arrived, marked as interrupted.
+    for (const Inflight& f : std::as_const(inflight_)) {
+        try {
+            if (store_.message(f.messageId)) store_.finishMessage(f.messageId, f.text, QStringLiteral("interrupted"), {});
+        } catch (const StoreError&) {
+        }
+    }
 }
 
 QString ChatController::currentTitle() const {
@@ -77,6 +84,7 @@ void ChatController::selectModel(const QString& id) {
     if (generating()) stop();
     modelId_ = id;
     modelReady_ = false;
+    modelLoading_ = true;
     settings_.setModel(m);
     store_.setSetting(QStringLiteral("selectedModel"), id);
     emit modelChanged();
@@ -95,6 +103,7 @@ void ChatController::onModelLoaded(const QString& path, const QString& error) {
     const ModelInfo* m = models_.find(modelId_);
     if (!m || m->path != path) return;  // a newer selection is on its way
     modelReady_ = error.isEmpty();
+    modelLoading_ = false;
     setStatus(error);
     emit modelChanged();
     if (!error.isEmpty()) emit errorOccurred(error);

@@ -31,6 +31,7 @@ class ChatController : public QObject {
     Q_PROPERTY(QString modelId READ modelId NOTIFY modelChanged)
     Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
     Q_PROPERTY(bool modelReady READ modelReady NOTIFY modelChanged)
+    Q_PROPERTY(bool modelLoading READ modelLoading NOTIFY modelChanged)
     Q_PROPERTY(bool completionMode READ completionMode NOTIFY modelChanged)
     Q_PROPERTY(QString status READ status NOTIFY statusChanged)
     Q_PROPERTY(double liveTokensPerSecond READ liveTokensPerSecond NOTIFY liveStatsChanged)
@@ -47,6 +48,7 @@ public:
     QString modelId() const { return modelId_; }
     QString modelName() const;
     bool modelReady() const { return modelReady_; }
+    bool modelLoading() const { return modelLoading_; }
     bool completionMode() const;
     QString status() const { return status_; }
     double liveTokensPerSecond() const { return liveTps_; }
@@ -66,6 +68,8 @@ public:
     // answer. Returns false (and sets status) when it cannot: no model, already generating, empty.
     Q_INVOKABLE bool send(const QString& text);
     Q_INVOKABLE void stop();
+    // Forgets the last error or notice shown in `status`.
+    Q_INVOKABLE void clearStatus() { setStatus(QString()); }
     // Drops the last answer of the current conversation and answers again.
     Q_INVOKABLE bool regenerate();
     // Replaces a user message's text, drops everything after it and answers again.
@@ -116,6 +120,7 @@ private:
     qint64 current_ = 0;
     QString modelId_, status_, search_;
     bool modelReady_ = false;
+    bool modelLoading_ = false;
     double liveTps_ = 0;
     std::optional<tern::GenerateParams> override_;
 };

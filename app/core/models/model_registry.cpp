@@ -103,6 +103,16 @@ const ModelInfo* ModelRegistry::find(const QString& id) const {
     return nullptr;
 }
 
+QVariantMap ModelRegistry::get(const QString& id) const {
+    QVariantMap map;
+    for (int r = 0; r < models_.size(); ++r) {
+        if (models_[r].id != id) continue;
+        const QHash<int, QByteArray> roles = roleNames();
+        for (auto it = roles.begin(); it != roles.end(); ++it) map.insert(QString::fromLatin1(it.value()), data(index(r), it.key()));
+    }
+    return map;
+}
+
 int ModelRegistry::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(models_.size()); }
 
 QVariant ModelRegistry::data(const QModelIndex& index, int role) const {

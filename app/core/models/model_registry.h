@@ -5,6 +5,7 @@
 
 #include <QAbstractListModel>
 #include <QString>
+#include <QVariantMap>
 #include <QVector>
 
 namespace tern::app {
@@ -46,6 +47,8 @@ public:
     Q_INVOKABLE QString importFile(const QString& pathOrUrl);
 
     const ModelInfo* find(const QString& id) const;
+    // One model's roles as a map (role name → value), for QML; empty when not installed.
+    Q_INVOKABLE QVariantMap get(const QString& id) const;
     const QVector<ModelInfo>& models() const { return models_; }
     QString modelsDir() const { return dir_; }
 

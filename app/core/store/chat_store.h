@@ -82,8 +82,9 @@ struct SearchHit {
 class ChatStore {
 public:
     static constexpr int kSchemaVersion = 2;
-    static constexpr const char* kSnippetOpen = "[";
-    static constexpr const char* kSnippetClose = "]";
+    // Control characters (STX/ETX) that never occur in chat text, so real brackets stay brackets.
+    static constexpr const char* kSnippetOpen = "\u0002";
+    static constexpr const char* kSnippetClose = "\u0003";
     static constexpr const char* kSnippetEllipsis = "\u2026";
 
     // Opens or creates the database at path (parent directories created), sets WAL,

@@ -1,0 +1,132 @@
+// End to end through the real window: type "Once upon a time", press Enter, wait for the answer,
+// compare it with the engine's own output for the same model and settings; quit; start again and
+// find the conversation. The window is saved as a PNG artefact.
+#include "app_context.h"
+#include "gui_helpers.h"
+#include "window.h"
+
+#include "tern/model.h"
+#include "tern/session.h"
+
+#include <QDir>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tern;
+using namespace tern::app;
+
+class TestGuiE2E : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void chatThroughTheWindowAndRestart();
+    void noQmlWarnings();
+};
+
+namespace {
+
+QStringList g_warnings;
+
+void captureWarnings(QtMsgType type, const QMessageLogContext& ctx, const QString& msg) {
+    const QString file = ctx.file ? QString::fromUtf8(ctx.file) : QString();
+    if (type != QtDebugMsg && type != QtInfoMsg && (file.startsWith("qrc:/qml") || msg.contains("qrc:/qml")))
+        g_warnings << msg;
+    fprintf(stderr, "%s\n", qPrintable(msg));
+}
+
+// QML objects are QObject children of the window (visual children of its contentItem).
+QObject* find(QQuickWindow* w, const char* name) {
+    const QString n = QString::fromLatin1(name);
+    if (QObject* o = w->findChild<QObject*>(n)) return o;
+    return w->contentItem()->findChild<QObject*>(n);
+}
+
+// One start of the app: the same objects main() creates.
+struct App {
+    explicit App(const QString& dir) : ctx(AppPaths::resolve(dir)) { window = loadMainWindow(engine, ctx, helpers); }
+    AppContext ctx;
+    GuiHelpers helpers;
+    QQmlApplicationEngine engine;
+    QQuickWindow* window = nullptr;
+};
+
+bool waitReady(ChatController& c) {
+    QSignalSpy spy(&c, &ChatController::modelChanged);
+    for (int i = 0; i < 100 && !c.modelReady(); ++i) spy.wait(200);
+    return c.modelReady();
+}
+
+}  // namespace
+
+void TestGuiE2E::initTestCase() { qInstallMessageHandler(captureWarnings); }
+
+void TestGuiE2E::chatThroughTheWindowAndRestart() {
+    QTemporaryDir dir;
+    QString answer;
+    {
+        App app(dir.path());
+        QVERIFY2(app.window, "the window did not load");
+        app.window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(app.window));
+        ChatController& chat = app.ctx.chat();
+        QVERIFY(waitReady(chat));
+        app.ctx.settings().setTemperature(0.0);
+        app.ctx.settings().setMaxTokens(32);
+        app.ctx.settings().setSeed(7);
+
+        auto* input = qobject_cast<QQuickItem*>(find(app.window, "inputField"));
+        QVERIFY2(input, "no item named inputField");
+        input->forceActiveFocus();
+        for (char ch : std::string("Once upon a time")) QTest::keyClick(app.window, ch);
+        QSignalSpy done(&chat, &ChatController::answerFinished);
+        QTest::keyClick(app.window, Qt::Key_Return);
+        QVERIFY2(done.wait(60000), "no answer after Enter");
+        answer = done.first().at(2).toString();
+
+        // The engine's own answer for that model, prompt and settings.
+        auto m = Model::load(app.ctx.models().find(AppContext::kBundledModel)->path.toStdString());
+        Session s(*m, {});
+        std::string expected;
+        s.generate("Once upon a time", app.ctx.settings().generateParams(),
+                   [&](int32_t, std::string_view t) { expected += t; });
+        QCOMPARE(answer, QString::fromStdString(expected));
+        QCOMPARE(chat.messages()->count(), 2);
+        QCOMPARE(chat.messages()->at(1).text, answer);
+
+        // A second turn through the window continues the same conversation.
+        QSignalSpy second(&chat, &ChatController::answerFinished);
+        for (char ch : std::string("Lily went to the park")) QTest::keyClick(app.window, ch);
+        QTest::keyClick(app.window, Qt::Key_Return);
+        QVERIFY2(second.wait(60000), "no answer to the second message");
+        QCOMPARE(chat.messages()->count(), 4);
+        QTest::qWait(300);  // let the view settle before the picture
+        const QString artifacts = qEnvironmentVariable("TERN_TEST_ARTIFACTS", QDir::tempPath());
+        QDir().mkpath(artifacts);
+        const QImage shot = app.window->grabWindow();
+        QVERIFY(!shot.isNull() && shot.width() > 400);
+        QVERIFY(shot.save(artifacts + "/gui-e2e-chat.png"));
+    }
+    {
+        App again(dir.path());  // start again: the conversation is there
+        QVERIFY(again.window);
+        ChatController& chat = again.ctx.chat();
+        QCOMPARE(chat.conversations()->count(), 1);
+        const qint64 id = chat.conversations()->data(chat.conversations()->index(0), ConversationList::IdRole).toLongLong();
+        chat.selectConversation(id);
+        QCOMPARE(chat.messages()->count(), 4);
+        QCOMPARE(chat.messages()->at(0).text, QString("Once upon a time"));
+        QCOMPARE(chat.messages()->at(1).text, answer);
+    }
+}
+
+void TestGuiE2E::noQmlWarnings() {
+    QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join("\n")));
+}
+
+QTEST_MAIN(TestGuiE2E)
+#include "test_gui_e2e.moc"

@@ -1,0 +1,276 @@
+// Generation settings in a drawer from the right. Every change is written straight to
+// `settings`; context size and threads (which reload the model) are written after a short pause.
+import QtQuick
+import QtQuick.Controls.Basic
+import QtQuick.Layouts
+import "."
+
+Drawer {
+    id: page
+    objectName: "settingsPage"
+    edge: Qt.RightEdge
+    width: Math.min(430, parent ? parent.width * 0.9 : 430)
+    height: parent ? parent.height : 600
+    dragMargin: 0
+    modal: true
+    focus: true
+    padding: 0
+
+    onClosed: promptTimer.flush()
+
+    background: Rectangle {
+        color: Theme.surface
+        Rectangle { width: 1; height: parent.height; color: Theme.border }
+    }
+
+    Timer { id: promptTimer; interval: 600; function flush() { if (running) { stop(); triggered() } }
+            onTriggered: settings.systemPrompt = promptEdit.text }
+    Timer { id: ctxTimer; interval: 800; onTriggered: settings.contextSize = ctxSpin.value }
+    Timer { id: threadsTimer; interval: 800; onTriggered: settings.threads = threadsSpin.value }
+
+    component NumberBox: SpinBox {
+        editable: true
+        Layout.fillWidth: true
+        textFromValue: (v, locale) => v.toString()
+        valueFromText: (t, locale) => { const n = parseInt(t); return isNaN(n) ? value : n }
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.margins: 16
+            Layout.leftMargin: 24
+            Label {
+                Layout.fillWidth: true
+                text: qsTr("Settings")
+                font.pixelSize: Theme.fontTitle
+                font.bold: true
+                color: Theme.text
+            }
+            TButton { text: "✕"; subtle: true; tip: qsTr("Close (Esc)"); onClicked: page.close() }
+        }
+        Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
+
+        ScrollView {
+            id: scroll
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            contentWidth: availableWidth
+            clip: true
+
+            ColumnLayout {
+                width: scroll.availableWidth - 48
+                x: 24
+                spacing: 18
+
+                Item { height: 2 }
+
+                SettingField {
+                    label: qsTr("System prompt")
+                    hint: chat.completionMode
+                          ? qsTr("Ignored in completion mode: the current model has no chat template and just continues your text.")
+                          : qsTr("Instructions the model sees before every conversation. Ignored in completion mode.")
+                    Rectangle {
+                        Layout.fillWidth: true
+                        Layout.preferredHeight: 96
+                        radius: Theme.radius
+                        border.color: promptEdit.activeFocus ? Theme.accent : Theme.border
+                        color: Theme.surface
+                        ScrollView {
+                            anchors.fill: parent
+                            anchors.margins: 2
+                            TextArea {
+                                id: promptEdit
+                                objectName: "systemPromptField"
+                                // Not bound: a binding would overwrite what is being typed
+                                // whenever any other setting changes.
+                                Component.onCompleted: text = settings.systemPrompt
+                                Connections {
+                                    target: settings
+                                    function onChanged() {
+                                        if (!promptEdit.activeFocus && promptEdit.text !== settings.systemPrompt)
+                                            promptEdit.text = settings.systemPrompt
+                                    }
+                                }
+                                wrapMode: TextEdit.Wrap
+                                selectByMouse: true
+                                color: Theme.text
+                                placeholderText: qsTr("You are a helpful assistant.")
+                                placeholderTextColor: Theme.textFaint
+                                background: null
+                                onTextChanged: if (activeFocus) promptTimer.restart()
+                            }
+                        }
+                    }
+                }
+
+                SettingField {
+                    label: qsTr("Temperature")
+                    value: settings.temperature.toFixed(2)
+                    hint: qsTr("Higher is more varied, lower more predictable; 0 always picks the most likely word.")
+                    TSlider {
+                        objectName: "temperatureSlider"
+                        from: 0; to: 2; stepSize: 0.05
+                        value: settings.temperature
+                        onMoved: settings.temperature = value
+                    }
+                }
+
+                SettingField {
+                    label: qsTr("Top-k")
+                    hint: qsTr("Sample only from the k most likely tokens; 0 turns it off.")
+                    NumberBox {
+                        objectName: "topKField"
+                        from: 0; to: 1000
+                        value: settings.topK
+                        onValueModified: settings.topK = value
+                    }
+                }
+
+                SettingField {
+                    label: qsTr("Top-p")
+                    value: settings.topP.toFixed(2)
+                    hint: qsTr("Sample from the smallest set of tokens whose probabilities add up to p; 1 turns it off.")
+                    TSlider {
+                        from: 0; to: 1; stepSize: 0.01
+                        value: settings.topP
+                        onMoved: settings.topP = value
+                    }
+                }
+
+                SettingField {
+                    label: qsTr("Min-p")
+                    value: settings.minP.toFixed(2)
+                    hint: qsTr("Drop tokens less likely than min-p × the most likely one; 0 turns it off.")
+                    TSlider {
+                        from: 0; to: 0.5; stepSize: 0.01
+                        value: settings.minP
+                        onMoved: settings.minP = value
+                    }
+                }
+
+                SettingField {
+                    label: qsTr("Repetition penalty")
+                    value: settings.repeatPenalty.toFixed(2)
+                    hint: qsTr("Above 1 discourages repeating recent tokens; 1 turns it off.")
+                    TSlider {
+                        from: 0.5; to: 2; stepSize: 0.05
+                        value: settings.repeatPenalty
+                        onMoved: settings.repeatPenalty = value
+                    }
+                }
+
+                SettingField {
+                    label: qsTr("Seed")
+                    hint: qsTr("A fixed seed gives the same answer to the same conversation and settings.")
+                    CheckBox {
+                        id: randomSeed
+                        text: qsTr("Random for every answer")
+                        checked: settings.seed < 0
+                        onToggled: settings.seed = checked ? -1 : seedSpin.value
+                    }
+                    NumberBox {
+                        id: seedSpin
+                        objectName: "seedField"
+                        enabled: settings.seed >= 0
+                        from: 0; to: 2147483647
+                        value: settings.seed >= 0 ? settings.seed : 42
+                        onValueModified: settings.seed = value
+                    }
+                }
+
+                SettingField {
+                    label: qsTr("Context size")
+                    hint: qsTr("Tokens of conversation the model can see. Changing it reloads the model.")
+                    CheckBox {
+                        text: qsTr("Model default (%1 tokens)").arg(settings.modelContextDefault)
+                        checked: settings.contextSize === 0
+                        onToggled: settings.contextSize = checked ? 0 : ctxSpin.value
+                    }
+                    NumberBox {
+                        id: ctxSpin
+                        objectName: "contextSizeField"
+                        enabled: settings.contextSize > 0
+                        from: 128; to: 131072; stepSize: 256
+                        value: settings.contextSize > 0 ? settings.contextSize : settings.modelContextDefault
+                        onValueModified: ctxTimer.restart()
+                    }
+                }
+
+                SettingField {
+                    label: qsTr("Threads")
+                    hint: qsTr("CPU threads used for generation. Changing it reloads the model.")
+                    CheckBox {
+                        text: qsTr("All cores")
+                        checked: settings.threads === 0
+                        onToggled: settings.threads = checked ? 0 : threadsSpin.value
+                    }
+                    NumberBox {
+                        id: threadsSpin
+                        objectName: "threadsField"
+                        enabled: settings.threads > 0
+                        from: 1; to: 256
+                        value: settings.threads > 0 ? settings.threads : 4
+                        onValueModified: threadsTimer.restart()
+                    }
+                }
+
+                SettingField {
+                    label: qsTr("Max tokens per answer")
+                    hint: qsTr("The answer stops after this many tokens.")
+                    NumberBox {
+                        objectName: "maxTokensField"
+                        from: 1; to: 131072; stepSize: 64
+                        value: settings.maxTokens
+                        onValueModified: settings.maxTokens = value
+                    }
+                }
+
+                SettingField {
+                    label: qsTr("Backend")
+                    hint: qsTr("Vulkan (GPU) and automatic selection are coming; generation runs on the CPU for now.")
+                    Flow {
+                        Layout.fillWidth: true
+                        spacing: 12
+                        RadioButton {
+                            objectName: "backendCpu"
+                            text: qsTr("CPU")
+                            checked: settings.backend === "cpu"
+                            onToggled: if (checked) settings.backend = "cpu"
+                        }
+                        RadioButton { text: qsTr("Vulkan (coming)"); enabled: false; checked: settings.backend === "vulkan" }
+                        RadioButton { text: qsTr("Auto (coming)"); enabled: false; checked: settings.backend === "auto" }
+                    }
+                }
+
+                Item { height: 8 }
+            }
+        }
+
+        Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.margins: 16
+            Layout.leftMargin: 24
+            Label {
+                Layout.fillWidth: true
+                text: qsTr("Changes are saved as you make them.")
+                font.pixelSize: Theme.fontSmall
+                color: Theme.textMuted
+                wrapMode: Text.Wrap
+            }
+            TButton {
+                objectName: "resetSettingsButton"
+                text: qsTr("Reset to defaults")
+                onClicked: {
+                    promptTimer.stop(); ctxTimer.stop(); threadsTimer.stop()
+                    settings.resetToDefaults()
+                    promptEdit.text = settings.systemPrompt
+                }
+            }
+        }
+    }
+}
