@@ -1,0 +1,37 @@
+#include "tern/capabilities.h"
+
+#include "model/architecture.h"
+#include "tern/types.h"
+
+namespace tern {
+
+namespace {
+// Weight types with a reference dequantize and dot product (Q8_K and I32 are not weight types).
+constexpr Type kWeightTypes[] = {Type::F32, Type::F16, Type::BF16, Type::Q8_0, Type::Q4_0, Type::TQ1_0, Type::TQ2_0};
+constexpr std::string_view kArchitectures[] = {"llama", "qwen3moe", "bitnet"};
+}  // namespace
+
+bool is_type_supported(std::string_view type_name) {
+    for (Type t : kWeightTypes)
+        if (tern::type_name(t) == type_name) return true;
+    return false;
+}
+
+bool is_architecture_supported(std::string_view arch) { return find_architecture(arch) != nullptr; }
+
+bool is_tokenizer_supported(std::string_view model) { return model == "llama"; }
+
+std::vector<std::string> supported_type_names() {
+    std::vector<std::string> out;
+    for (Type t : kWeightTypes) out.emplace_back(tern::type_name(t));
+    return out;
+}
+
+std::vector<std::string> supported_architecture_names() {
+    std::vector<std::string> out;
+    for (std::string_view a : kArchitectures)
+        if (find_architecture(a)) out.emplace_back(a);
+    return out;
+}
+
+}  // namespace tern
