@@ -30,6 +30,7 @@ private slots:
     void eventLoopStaysResponsiveDuringALongPrompt();
     void switchingModelsWhileGeneratingIsSafe();
     void renameDeleteAndSearch();
+    void invalidModelFileIsRefusedAndNeverListed();
 
 private:
     bool waitReady();
@@ -259,6 +260,22 @@ void TestChatController::renameDeleteAndSearch() {
     QCOMPARE(c.conversations()->count(), 0);
     QCOMPARE(c.currentConversationId(), qint64(0));
     QVERIFY(ctx_->store().messages(id).isEmpty());
+}
+
+void TestChatController::invalidModelFileIsRefusedAndNeverListed() {
+    QTemporaryDir other;
+    const QString bad = other.filePath("broken.gguf");
+    QFile f(bad);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("GGUF\x03\x00\x00\x00 this is not a model");
+    f.close();
+    const QString error = ctx_->models().importFile(bad);
+    QVERIFY2(error.contains(bad) && error.contains("truncated"), qPrintable(error));  // the engine's message
+    QVERIFY(!QFile::exists(dir_->path() + "/models/broken.gguf"));
+    QVERIFY(!QFile::exists(dir_->path() + "/models/broken.gguf.part"));
+    ctx_->models().refresh();
+    QCOMPARE(ctx_->models().count(), 1);
+    QVERIFY(!ctx_->models().find("broken.gguf"));
 }
 
 QTEST_GUILESS_MAIN(TestChatController)
