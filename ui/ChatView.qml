@@ -11,62 +11,70 @@ Item {
     signal importRequested()
     signal editSubmitted()
 
-    ListView {
+    // A Flickable over a Column of every message (not a ListView): each message has its real height
+    // from the start, so the content height only changes when content changes and following the
+    // end of a streaming answer cannot feed back into layout (a ListView's estimated delegate
+    // heights made long chats re-layout forever).
+    Flickable {
         id: list
         objectName: "messageList"
         anchors.fill: parent
         visible: count > 0
         clip: true
-        model: chat.messages
-        spacing: 6
+        readonly property int count: repeater.count
+        contentWidth: width
+        contentHeight: column.implicitHeight + 44
         boundsBehavior: Flickable.StopAtBounds
         // Mouse drags select text in the answers; the wheel and the scroll bar scroll.
         interactive: false
-        reuseItems: false
-        // Keep the messages around the view instantiated so heights are real, not estimated.
-        cacheBuffer: 4000
-        header: Item { width: 1; height: 20 }
-        footer: Item { width: 1; height: 24 }
         ScrollBar.vertical: ScrollBar { policy: ScrollBar.AsNeeded; minimumSize: 0.05 }
 
+        readonly property real endY: Math.max(0, contentHeight - height)
         // True while the view should stay at the newest text.
         property bool follow: true
         property bool autoScrolling: false
         function toEnd() {
-            // Positioning creates delegates whose real heights replace estimates, which changes
-            // contentHeight again: only move when not at the end, or this never settles.
-            if (atYEnd) return
             autoScrolling = true
-            positionViewAtEnd()
+            contentY = endY
             autoScrolling = false
         }
-        // The user scrolled (scroll bar, wheel, keys): keep following only at the very end.
-        onContentYChanged: if (!autoScrolling) follow = contentY >= originY + contentHeight - height - 2
-        onContentHeightChanged: if (follow) Qt.callLater(toEnd)
-        onCountChanged: { follow = true; Qt.callLater(toEnd) }
+        function scrollTo(y) {
+            autoScrolling = true
+            contentY = Math.max(0, Math.min(endY, y))
+            autoScrolling = false
+            follow = contentY >= endY - 2
+        }
+        // The user scrolled (scroll bar): keep following only at the very end.
+        onContentYChanged: if (!autoScrolling) follow = contentY >= endY - 2
+        onEndYChanged: if (follow) toEnd()
 
-        delegate: MessageBubble {
-            width: ListView.view.width
-            isLast: index === ListView.view.count - 1
-            onEditSubmitted: view.editSubmitted()
+        Column {
+            id: column
+            y: 20
+            width: list.width
+            spacing: 6
+            Repeater {
+                id: repeater
+                model: chat.messages
+                onCountChanged: { list.follow = true; Qt.callLater(list.toEnd) }
+                delegate: MessageBubble {
+                    width: column.width
+                    isLast: index === repeater.count - 1
+                    onEditSubmitted: view.editSubmitted()
+                }
+            }
         }
 
         WheelHandler {
             acceptedDevices: PointerDevice.Mouse | PointerDevice.TouchPad
             onWheel: (event) => {
                 const dy = event.pixelDelta.y !== 0 ? event.pixelDelta.y : event.angleDelta.y / 120 * 60
-                const top = list.originY
-                const bottom = Math.max(top, list.originY + list.contentHeight - list.height)
-                list.autoScrolling = true
-                list.contentY = Math.max(top, Math.min(bottom, list.contentY - dy))
-                list.autoScrolling = false
-                list.follow = list.contentY >= bottom - 2
+                list.scrollTo(list.contentY - dy)
             }
         }
         Keys.onPressed: (event) => {
-            if (event.key === Qt.Key_PageDown) { list.contentY = Math.min(list.contentY + list.height * 0.9, list.originY + list.contentHeight - list.height); event.accepted = true }
-            else if (event.key === Qt.Key_PageUp) { list.contentY = Math.max(list.originY, list.contentY - list.height * 0.9); event.accepted = true }
-            if (event.accepted) list.follow = list.atYEnd
+            if (event.key === Qt.Key_PageDown) { list.scrollTo(list.contentY + list.height * 0.9); event.accepted = true }
+            else if (event.key === Qt.Key_PageUp) { list.scrollTo(list.contentY - list.height * 0.9); event.accepted = true }
         }
     }
 
@@ -83,7 +91,7 @@ Item {
         anchors.horizontalCenter: parent.horizontalCenter
         anchors.bottom: parent.bottom
         anchors.bottomMargin: 12
-        visible: list.visible && !list.follow && !list.atYEnd
+        visible: list.visible && !list.follow && list.contentY < list.endY - 2
         text: qsTr("↓ Jump to latest")
         onClicked: { list.follow = true; list.toEnd() }
     }

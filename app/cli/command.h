@@ -16,6 +16,7 @@ int cmd_chat(const QStringList& args);
 int cmd_logits(const QStringList& args);
 int cmd_tokenize(const QStringList& args);
 int cmd_info(const QStringList& args);
+int cmd_pull(const QStringList& args);
 
 // Parses args for a subcommand; throws tern::Error with the parser's message on bad options.
 // Adds -h/--help; returns false when help was printed (the command should exit 0).

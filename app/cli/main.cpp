@@ -20,6 +20,7 @@ const char* kUsage =
     "  tokenize  -m MODEL -p TEXT   print token ids\n"
     "  logits    -m MODEL --tokens 1,2,3 -o OUT.f32   write the logits of every position\n"
     "  info      -m MODEL           architecture, hyperparameters, tensors, tokenizer\n"
+    "  pull      ID|URL             download a model (catalog id or https URL), resumable\n"
     "\n"
     "tern-cli COMMAND --help shows the options of a command.\n";
 
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
         if (cmd == "tokenize") return tern::cli::cmd_tokenize(args);
         if (cmd == "logits") return tern::cli::cmd_logits(args);
         if (cmd == "info") return tern::cli::cmd_info(args);
+        if (cmd == "pull") return tern::cli::cmd_pull(args);
         std::fprintf(stderr, "tern-cli: unknown command '%s'\n%s", qPrintable(cmd), kUsage);
         return 2;
     } catch (const tern::Error& e) {

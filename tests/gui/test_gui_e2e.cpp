@@ -9,6 +9,7 @@
 #include "tern/session.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
@@ -25,6 +26,7 @@ class TestGuiE2E : public QObject {
 private slots:
     void initTestCase();
     void chatThroughTheWindowAndRestart();
+    void longChatOpensAndSettles();
     void noQmlWarnings();
 };
 
@@ -122,6 +124,43 @@ void TestGuiE2E::chatThroughTheWindowAndRestart() {
         QCOMPARE(chat.messages()->at(0).text, QString("Once upon a time"));
         QCOMPARE(chat.messages()->at(1).text, answer);
     }
+}
+
+void TestGuiE2E::longChatOpensAndSettles() {
+    // Regression: a very long answer followed by a short message made the message view re-layout
+    // forever when the chat was opened (100% CPU, frozen window).
+    QTemporaryDir dir;
+    App app(dir.path());
+    QVERIFY(app.window);
+    app.window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(app.window));
+    ChatStore& store = app.ctx.store();
+    const qint64 conv = store.createConversation("Sea story");
+    QString story;
+    for (int i = 0; i < 120; ++i)
+        story += QStringLiteral("The sea was big and blue, and Tim swam with the fish all day long. ") +
+                 (i % 7 == 6 ? QStringLiteral("\n\n") : QString());
+    store.addMessage(conv, "user", "Once upon a time");
+    const qint64 answer = store.addMessage(conv, "assistant", QString(), "tern-tiny-moe-tq2_0.gguf", "generating");
+    store.finishMessage(answer, story, "done", {});
+    store.addMessage(conv, "user", "Tim");
+    store.addMessage(conv, "assistant", "", "tern-tiny-moe-tq2_0.gguf", "interrupted");
+    app.ctx.chat().selectConversation(conv);
+    // The view must settle: the event loop keeps turning and stays idle after a moment.
+    QElapsedTimer t;
+    t.start();
+    qint64 worst = 0;
+    while (t.elapsed() < 1500) {
+        QElapsedTimer step;
+        step.start();
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        worst = std::max(worst, step.elapsed());
+        QTest::qWait(10);
+    }
+    QVERIFY2(worst < 500, qPrintable(QString("an event-loop turn took %1 ms").arg(worst)));
+    QCOMPARE(app.ctx.chat().messages()->count(), 4);
+    const QImage shot = app.window->grabWindow();  // renders: a hang would stop here
+    QVERIFY(!shot.isNull());
 }
 
 void TestGuiE2E::noQmlWarnings() {

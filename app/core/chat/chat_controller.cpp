@@ -257,11 +257,12 @@ bool ChatController::editAndResend(qint64 messageId, const QString& text) {
     return true;
 }
 
-void ChatController::onToken(quint64 id, const QString& text) {
+void ChatController::onToken(quint64 id, const QString& text, int tokens) {
     auto it = inflight_.find(id);
     if (it == inflight_.end()) return;
     const qint64 now = nowMs();
-    if (it->tokens++ == 0) it->firstTokenMs = now;
+    if (it->tokens == 0) it->firstTokenMs = now;
+    it->tokens += tokens;
     it->text += text;
     if (it->tokens > 1 && now > it->firstTokenMs) {
         liveTps_ = double(it->tokens - 1) * 1000.0 / double(now - it->firstTokenMs);

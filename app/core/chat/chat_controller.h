@@ -103,7 +103,7 @@ private:
     void refreshConversations();
     void setStatus(const QString& s);
     void reloadModel();
-    void onToken(quint64 id, const QString& text);
+    void onToken(quint64 id, const QString& text, int tokens);
     void onFinished(const tern::app::GenerationResult& r);
     void onFailed(quint64 id, const QString& error);
     void onModelLoaded(const QString& path, const QString& error);

@@ -3,6 +3,8 @@
 #include "tern/model.h"
 #include "tern/tokenizer.h"
 
+#include <QElapsedTimer>
+
 #include <exception>
 
 namespace tern::app {
@@ -53,14 +55,26 @@ void GenerationWorker::generate(const GenerationRequest& request) {
         const int32_t reserve = request.params.max_tokens > 0 ? request.params.max_tokens : session_->n_ctx() / 4;
         const std::vector<int32_t> prompt =
             session_->fit_prompt(model_->tokenizer().encode(request.prompt.toStdString(), true), reserve);
-        std::string text;
+        std::string text, pending;
+        int pendingTokens = 0;
+        QElapsedTimer sinceEmit;
+        sinceEmit.start();
+        const auto flush = [&] {
+            if (pendingTokens == 0 && pending.empty()) return;
+            emit token(request.id, QString::fromStdString(pending), pendingTokens);
+            pending.clear();
+            pendingTokens = 0;
+            sinceEmit.restart();
+        };
         result.stats = session_->generate(prompt, request.params,
                                           [&](int32_t, std::string_view piece) {
-                                              if (piece.empty()) return;
                                               text += piece;
-                                              emit token(request.id, QString::fromUtf8(piece.data(), qsizetype(piece.size())));
+                                              pending += piece;
+                                              ++pendingTokens;
+                                              if (sinceEmit.elapsed() >= 30) flush();
                                           },
                                           &cancel_);
+        flush();
         result.text = QString::fromStdString(text);
         result.stopped = result.stats.stop == tern::StopReason::CANCELLED;
         running_.store(0);

@@ -47,7 +47,9 @@ public slots:
 
 signals:
     void modelLoaded(const QString& path, const QString& error);  // error empty on success
-    void token(quint64 requestId, const QString& text);
+    // New text of the answer: the pieces of `tokens` tokens, sent at most every ~30 ms so a fast
+    // model cannot flood the GUI thread with one event per token.
+    void token(quint64 requestId, const QString& text, int tokens);
     void finished(const tern::app::GenerationResult& result);
     void failed(quint64 requestId, const QString& error);
 

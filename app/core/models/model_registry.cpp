@@ -58,7 +58,7 @@ QString ModelRegistry::installBundled(const QString& bundledPath) {
     if (!src.exists()) return {};
     const QString dst = dir_ + "/" + src.fileName();
     if (!QFileInfo::exists(dst)) {
-        const QString tmp = dst + ".part";
+        const QString tmp = dst + ".import-tmp";  // not ".part": that is a download in progress
         QFile::remove(tmp);
         if (!QFile::copy(bundledPath, tmp) || !QFile::rename(tmp, dst)) {
             QFile::remove(tmp);
@@ -83,7 +83,7 @@ QString ModelRegistry::importFile(const QString& pathOrUrl) {
     const QString dst = dir_ + "/" + src.fileName();
     if (QFileInfo(dst).absoluteFilePath() == src.absoluteFilePath()) return {};
     if (QFileInfo::exists(dst)) return tr("A model named %1 is already installed.").arg(src.fileName());
-    const QString tmp = dst + ".part";
+    const QString tmp = dst + ".import-tmp";  // not ".part": that is a download in progress
     QFile::remove(tmp);
     if (!QFile::copy(path, tmp)) {
         QFile::remove(tmp);
