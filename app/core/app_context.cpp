@@ -21,6 +21,17 @@ AppContext::AppContext(const AppPaths& paths) : paths_(paths) {
     settings_ = std::make_unique<SettingsController>(*store_);
     chat_ = std::make_unique<ChatController>(*store_, *models_, *settings_);
 
+    catalog_ = std::make_unique<CatalogModel>(paths_.resources, paths_.dataDir, paths_.modelsDir);
+    catalog_->setUrl(store_->setting(QStringLiteral("catalogUrl")));  // empty: no network unless asked
+    QObject::connect(catalog_.get(), &CatalogModel::urlChanged, catalog_.get(),
+                     [this] { store_->setSetting(QStringLiteral("catalogUrl"), catalog_->url()); });
+    downloads_ = std::make_unique<DownloadManager>(paths_.modelsDir);
+    QObject::connect(downloads_.get(), &DownloadManager::installed, models_.get(), [this] {
+        models_->refresh();
+        catalog_->recheckInstalled();
+    });
+    QObject::connect(models_.get(), &ModelRegistry::countChanged, catalog_.get(), [this] { catalog_->recheckInstalled(); });
+
     QString selected = store_->setting(QStringLiteral("selectedModel"));
     if (!models_->find(selected)) selected = models_->find(bundled) ? bundled : QString();
     if (selected.isEmpty() && models_->count() > 0) selected = models_->models().first().id;
@@ -28,7 +39,8 @@ AppContext::AppContext(const AppPaths& paths) : paths_(paths) {
 }
 
 AppContext::~AppContext() {
-    chat_.reset();  // stops generation before the store closes
+    downloads_.reset();  // pauses running downloads (their parts stay for the next start)
+    chat_.reset();       // stops generation before the store closes
 }
 
 }  // namespace tern::app

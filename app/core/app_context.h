@@ -1,9 +1,13 @@
 // Everything the app is made of, created once in main (no singletons) and shared by the window,
-// `tern --self-test` and the tests: paths, chat store, installed models, settings, chat logic.
+// `tern --self-test` and the tests: paths, chat store, installed models, settings, chat logic,
+// the model catalog and the downloads. A finished download is listed as installed at once and
+// can be selected without a restart.
 #pragma once
 
 #include "app_paths.h"
+#include "catalog/catalog_model.h"
 #include "chat/chat_controller.h"
+#include "downloads/download_manager.h"
 #include "models/model_registry.h"
 #include "settings/settings_controller.h"
 #include "store/chat_store.h"
@@ -26,6 +30,8 @@ public:
     ModelRegistry& models() { return *models_; }
     SettingsController& settings() { return *settings_; }
     ChatController& chat() { return *chat_; }
+    CatalogModel& catalog() { return *catalog_; }
+    DownloadManager& downloads() { return *downloads_; }
     const QString& startupNotice() const { return notice_; }
 
     static constexpr const char* kBundledModel = "tern-tiny-moe-tq2_0.gguf";
@@ -37,6 +43,8 @@ private:
     std::unique_ptr<ModelRegistry> models_;
     std::unique_ptr<SettingsController> settings_;
     std::unique_ptr<ChatController> chat_;
+    std::unique_ptr<CatalogModel> catalog_;
+    std::unique_ptr<DownloadManager> downloads_;
 };
 
 }  // namespace tern::app

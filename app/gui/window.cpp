@@ -14,6 +14,8 @@ QQuickWindow* loadMainWindow(QQmlApplicationEngine& engine, AppContext& ctx, Gui
     root->setContextProperty(QStringLiteral("chat"), &ctx.chat());
     root->setContextProperty(QStringLiteral("models"), &ctx.models());
     root->setContextProperty(QStringLiteral("settings"), &ctx.settings());
+    root->setContextProperty(QStringLiteral("catalog"), &ctx.catalog());
+    root->setContextProperty(QStringLiteral("downloads"), &ctx.downloads());
     root->setContextProperty(QStringLiteral("gui"), &helpers);
     root->setContextProperty(QStringLiteral("startupNotice"), ctx.startupNotice());
     engine.addImportPath(QStringLiteral("qrc:/qml"));

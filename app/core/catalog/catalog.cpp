@@ -1,4 +1,5 @@
 #include "catalog/catalog.h"
+#include "downloads/verify.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -97,9 +98,11 @@ bool isPlainGgufName(const QString& name) {
     return name.endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive) && name.size() > 5;
 }
 
+// https, or http to this machine (loopback: the tests' servers), as for downloads.
 bool isHttpsUrl(const QString& s) {
     const QUrl u(s, QUrl::StrictMode);
-    return u.isValid() && u.scheme() == QLatin1String("https") && !u.host().isEmpty() && u.userInfo().isEmpty();
+    if (!u.isValid() || u.host().isEmpty() || !u.userInfo().isEmpty()) return false;
+    return u.scheme() == QLatin1String("https") || (u.scheme() == QLatin1String("http") && isLoopbackHost(u.host()));
 }
 
 CatalogEntry readEntry(const QJsonValue& value, int index) {

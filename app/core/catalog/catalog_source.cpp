@@ -1,4 +1,5 @@
 #include "catalog/catalog_source.h"
+#include "downloads/verify.h"
 
 #include <QDir>
 #include <QFile>
@@ -41,7 +42,9 @@ int onProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 FetchResult httpsGet(const QString& url, const std::atomic<bool>& cancelled, qint64 maxBytes) {
     const QUrl u(url);
-    if (u.scheme() != QLatin1String("https") || u.host().isEmpty()) return {{}, QStringLiteral("not an https URL")};
+    const bool loopback = u.scheme() == QLatin1String("http") && isLoopbackHost(u.host());
+    if ((u.scheme() != QLatin1String("https") && !loopback) || u.host().isEmpty())
+        return {{}, QStringLiteral("not an https URL")};
 
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -57,8 +60,9 @@ FetchResult httpsGet(const QString& url, const std::atomic<bool>& cancelled, qin
 
     curl_easy_setopt(curl, CURLOPT_URL, urlBytes.constData());
 #if LIBCURL_VERSION_NUM >= 0x075500  // 7.85: the string forms; the bitmask forms are deprecated
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
-    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, loopback ? "http" : "https");
+    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, loopback ? "http" : "https");
+    if (loopback) curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
 #else
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS, long(CURLPROTO_HTTPS));
     curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS, long(CURLPROTO_HTTPS));

@@ -95,6 +95,11 @@ void ChatController::selectModel(const QString& id) {
     QMetaObject::invokeMethod(w, [w, path, ctx, threads] { w->loadModel(path, ctx, threads); }, Qt::QueuedConnection);
 }
 
+QString ChatController::deleteModel(const QString& id) {
+    if (id == modelId_) return tr("%1 is in use: choose another model first.").arg(id);
+    return models_.deleteModel(id);
+}
+
 void ChatController::reloadModel() {
     if (!modelId_.isEmpty()) selectModel(modelId_);
 }

@@ -60,6 +60,9 @@ public:
     // Selects and loads a model by id (file name in the models folder). A running answer is
     // stopped first; the conversation is kept and its next answer uses the new model.
     Q_INVOKABLE void selectModel(const QString& id);
+    // Deletes an installed model from disk (the UI asks first). The model in use cannot be
+    // deleted: select another one first. Returns "" or the error to show.
+    Q_INVOKABLE QString deleteModel(const QString& id);
     Q_INVOKABLE void newConversation();
     Q_INVOKABLE void selectConversation(qint64 id);
     Q_INVOKABLE void renameConversation(qint64 id, const QString& title);

@@ -97,6 +97,14 @@ QString ModelRegistry::importFile(const QString& pathOrUrl) {
     return {};
 }
 
+QString ModelRegistry::deleteModel(const QString& id) {
+    const ModelInfo* m = find(id);
+    if (!m) return tr("%1 is not installed.").arg(id);
+    if (!QFile::remove(m->path)) return tr("Could not delete %1.").arg(m->path);
+    refresh();
+    return {};
+}
+
 const ModelInfo* ModelRegistry::find(const QString& id) const {
     for (const ModelInfo& m : models_)
         if (m.id == id) return &m;

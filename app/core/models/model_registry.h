@@ -46,6 +46,9 @@ public:
     // file renamed into place). Returns an empty string on success, else the error to show.
     Q_INVOKABLE QString importFile(const QString& pathOrUrl);
 
+    // Deletes an installed model's file. Returns "" on success, else the error to show.
+    // The caller confirms first and must not delete the model in use.
+    Q_INVOKABLE QString deleteModel(const QString& id);
     const ModelInfo* find(const QString& id) const;
     // One model's roles as a map (role name → value), for QML; empty when not installed.
     Q_INVOKABLE QVariantMap get(const QString& id) const;
