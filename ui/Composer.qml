@@ -91,12 +91,16 @@ Rectangle {
                     objectName: "sendButton"
                     Layout.alignment: Qt.AlignBottom
                     Layout.bottomMargin: 9
-                    readonly property bool stopMode: chat.generating
+                    // Stop belongs to the conversation that is answering; another one waits for it.
+                    readonly property bool busyElsewhere: chat.generating
+                                                          && chat.generatingConversationId !== chat.currentConversationId
+                    readonly property bool stopMode: chat.generating && !busyElsewhere
                     text: stopMode ? qsTr("■ Stop") : qsTr("Send ➤")
                     primary: !stopMode
                     danger: stopMode
-                    enabled: stopMode || (chat.modelReady && input.text.trim() !== "")
-                    tip: stopMode ? qsTr("Stop generating (Esc)") : qsTr("Send (Enter)")
+                    enabled: stopMode || (!chat.generating && chat.modelReady && input.text.trim() !== "")
+                    tip: stopMode ? qsTr("Stop generating (Esc)")
+                                  : busyElsewhere ? qsTr("Another chat is being answered") : qsTr("Send (Enter)")
                     onClicked: stopMode ? chat.stop() : composer.send()
                 }
             }
@@ -108,14 +112,15 @@ Rectangle {
             Layout.rightMargin: 6
             Label {
                 Layout.fillWidth: true
-                text: chat.generating ? qsTr("Esc to stop") : qsTr("Enter to send · Shift+Enter for a new line")
+                text: sendButton.busyElsewhere ? qsTr("Another chat is being answered; you can send when it is done")
+                      : chat.generating ? qsTr("Esc to stop") : qsTr("Enter to send · Shift+Enter for a new line")
                 font.pixelSize: Theme.fontSmall
                 color: Theme.textFaint
                 elide: Text.ElideRight
             }
             Label {
                 objectName: "liveTokensPerSecond"
-                visible: chat.generating
+                visible: chat.generating && !sendButton.busyElsewhere
                 text: chat.liveTokensPerSecond > 0 ? qsTr("%1 tokens/s").arg(chat.liveTokensPerSecond.toFixed(1))
                                                    : qsTr("thinking…")
                 font.pixelSize: Theme.fontSmall

@@ -212,8 +212,8 @@ Drawer {
                         id: threadsSpin
                         objectName: "threadsField"
                         enabled: settings.threads > 0
-                        from: 1; to: 256
-                        value: settings.threads > 0 ? settings.threads : 4
+                        from: 1; to: gui.hardwareThreads
+                        value: settings.threads > 0 ? settings.threads : gui.hardwareThreads
                         onValueModified: threadsTimer.restart()
                     }
                 }

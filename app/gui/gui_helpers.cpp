@@ -2,6 +2,9 @@
 
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QThread>
+
+#include <algorithm>
 
 namespace tern::app {
 
@@ -24,5 +27,7 @@ QString GuiHelpers::paramCount(qint64 n) const {
 }
 
 QString GuiHelpers::version() const { return QStringLiteral(TERN_VERSION); }
+
+int GuiHelpers::hardwareThreads() const { return std::max(1, QThread::idealThreadCount()); }
 
 }  // namespace tern::app

@@ -10,12 +10,14 @@ namespace tern::app {
 class GuiHelpers : public QObject {
     Q_OBJECT
     Q_PROPERTY(QString version READ version CONSTANT)
+    Q_PROPERTY(int hardwareThreads READ hardwareThreads CONSTANT)
 public:
     using QObject::QObject;
     Q_INVOKABLE void copyToClipboard(const QString& text) const;
     Q_INVOKABLE QString fileSize(qint64 bytes) const;   // "1.3 MB"
     Q_INVOKABLE QString paramCount(qint64 n) const;     // "3.2 M", "2.4 B"
     QString version() const;
+    int hardwareThreads() const;  // what "all cores" means for the threads setting
 };
 
 }  // namespace tern::app

@@ -17,11 +17,15 @@
 #include <memory>
 
 int main(int argc, char** argv) {
-    // --self-test needs no display: decide before creating the GUI application.
-    bool selfTest = false;
-    for (int i = 1; i < argc; ++i) selfTest = selfTest || QByteArray(argv[i]) == "--self-test";
+    // --self-test, --help and --version need no display: decide before creating the GUI application.
+    bool selfTest = false, headless = false;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray a(argv[i]);
+        selfTest = selfTest || a == "--self-test";
+        headless = headless || a == "--self-test" || a == "--help" || a == "-h" || a == "--version" || a == "-v";
+    }
     std::unique_ptr<QCoreApplication> app;
-    if (selfTest) app = std::make_unique<QCoreApplication>(argc, argv);
+    if (headless) app = std::make_unique<QCoreApplication>(argc, argv);
     else app = std::make_unique<QGuiApplication>(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("Tern"));
     QCoreApplication::setApplicationName(QStringLiteral("tern"));

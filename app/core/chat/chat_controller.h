@@ -28,6 +28,9 @@ class ChatController : public QObject {
     Q_PROPERTY(qint64 currentConversationId READ currentConversationId NOTIFY currentConversationChanged)
     Q_PROPERTY(QString currentTitle READ currentTitle NOTIFY currentConversationChanged)
     Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
+    // The conversation whose answer is being generated (0 when none): the composer of another
+    // conversation waits instead of offering Stop.
+    Q_PROPERTY(qint64 generatingConversationId READ generatingConversationId NOTIFY generatingChanged)
     Q_PROPERTY(QString modelId READ modelId NOTIFY modelChanged)
     Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
     Q_PROPERTY(bool modelReady READ modelReady NOTIFY modelChanged)
@@ -45,6 +48,7 @@ public:
     qint64 currentConversationId() const { return current_; }
     QString currentTitle() const;
     bool generating() const { return !inflight_.isEmpty(); }
+    qint64 generatingConversationId() const { return inflight_.isEmpty() ? 0 : inflight_.begin()->conversationId; }
     QString modelId() const { return modelId_; }
     QString modelName() const;
     bool modelReady() const { return modelReady_; }
