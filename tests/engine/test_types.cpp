@@ -38,15 +38,21 @@ private slots:
         QTest::addColumn<qint64>("blockBytes");
         QTest::addColumn<bool>("quantized");
         QTest::addColumn<uint32_t>("vecDot");
-        QTest::newRow("F32") << 0u << "F32" << qint64(1) << qint64(4) << false << 0u;
-        QTest::newRow("F16") << 1u << "F16" << qint64(1) << qint64(2) << false << 1u;
-        QTest::newRow("Q4_0") << 2u << "Q4_0" << qint64(32) << qint64(18) << true << 8u;
-        QTest::newRow("Q8_0") << 8u << "Q8_0" << qint64(32) << qint64(34) << true << 8u;
-        QTest::newRow("Q8_K") << 15u << "Q8_K" << qint64(256) << qint64(292) << true << 15u;
-        QTest::newRow("I32") << 26u << "I32" << qint64(1) << qint64(4) << false << 26u;
-        QTest::newRow("BF16") << 30u << "BF16" << qint64(1) << qint64(2) << false << 30u;
-        QTest::newRow("TQ1_0") << 34u << "TQ1_0" << qint64(256) << qint64(54) << true << 15u;
-        QTest::newRow("TQ2_0") << 35u << "TQ2_0" << qint64(256) << qint64(66) << true << 15u;
+        QTest::addColumn<bool>("internal");
+        QTest::newRow("F32") << 0u << "F32" << qint64(1) << qint64(4) << false << 0u << false;
+        QTest::newRow("F16") << 1u << "F16" << qint64(1) << qint64(2) << false << 1u << false;
+        QTest::newRow("Q4_0") << 2u << "Q4_0" << qint64(32) << qint64(18) << true << 8u << false;
+        QTest::newRow("Q8_0") << 8u << "Q8_0" << qint64(32) << qint64(34) << true << 8u << false;
+        QTest::newRow("Q8_K") << 15u << "Q8_K" << qint64(256) << qint64(292) << true << 15u << false;
+        QTest::newRow("I32") << 26u << "I32" << qint64(1) << qint64(4) << false << 26u << false;
+        QTest::newRow("BF16") << 30u << "BF16" << qint64(1) << qint64(2) << false << 30u << false;
+        QTest::newRow("TQ1_0") << 34u << "TQ1_0" << qint64(256) << qint64(54) << true << 15u << false;
+        QTest::newRow("TQ2_0") << 35u << "TQ2_0" << qint64(256) << qint64(66) << true << 15u << false;
+        // bitnet.cpp's I2_S: the traits describe the codes (128 per 32 bytes); the per-tensor
+        // scale tail is i2s_tensor_bytes'. The reader decides id 36 by provenance (test_i2s).
+        QTest::newRow("I2_S") << 36u << "I2_S" << qint64(128) << qint64(32) << true << 15u << false;
+        // Internal: TQ2_0 codes + float32 d, what I2_S is converted to at load time.
+        QTest::newRow("TQ2_0_S32") << 63u << "TQ2_0_S32" << qint64(256) << qint64(68) << true << 15u << true;
     }
 
     void table() {
@@ -56,6 +62,7 @@ private slots:
         QFETCH(qint64, blockBytes);
         QFETCH(bool, quantized);
         QFETCH(uint32_t, vecDot);
+        QFETCH(bool, internal);
         const TypeTraits* tt = type_traits(id);
         QVERIFY(tt != nullptr);
         QCOMPARE(static_cast<uint32_t>(tt->type), id);
@@ -64,19 +71,24 @@ private slots:
         QCOMPARE(tt->block_bytes, static_cast<size_t>(blockBytes));
         QCOMPARE(tt->quantized, quantized);
         QCOMPARE(static_cast<uint32_t>(tt->vec_dot_type), vecDot);
+        QCOMPARE(tt->internal, internal);
         QCOMPARE(&type_traits(static_cast<Type>(id)), tt);
         QCOMPARE(type_name(static_cast<Type>(id)), tt->name);
     }
 
     void unknownIds() {
-        // 3 (old Q4_2), 36 (I2_S in the BitNet fork / removed upstream), types we do not read.
-        for (uint32_t id : {3u, 4u, 6u, 12u, 14u, 24u, 31u, 36u, 37u, 39u, 99u, 0xFFFFFFFFu})
+        // 3 (old Q4_2), 37–39 (bitnet.cpp's I8_S/TL1/TL2; upstream removed / MXFP4), types we
+        // do not read.
+        for (uint32_t id : {3u, 4u, 6u, 12u, 14u, 24u, 31u, 37u, 38u, 39u, 62u, 64u, 99u, 0xFFFFFFFFu})
             QVERIFY2(type_traits(id) == nullptr, qPrintable(QString::number(id)));
-        QVERIFY_THROWS_EXCEPTION(Error, type_traits(static_cast<Type>(36)));
+        QVERIFY_THROWS_EXCEPTION(Error, type_traits(static_cast<Type>(37)));
     }
 
     void rowBytes() {
         QCOMPARE(row_bytes(Type::TQ2_0, 2560), size_t(10 * 66));
+        QCOMPARE(row_bytes(Type::TQ2_0_S32, 2560), size_t(10 * 68));
+        QCOMPARE(row_bytes(Type::I2_S, 2560), size_t(640));          // codes only
+        QCOMPARE(i2s_tensor_bytes(2560 * 6912), uint64_t(4423680 + 32));  // 2B4T ffn_down
         QCOMPARE(row_bytes(Type::TQ1_0, 2560), size_t(10 * 54));
         QCOMPARE(row_bytes(Type::TQ1_0, 6912), size_t(27 * 54));
         QCOMPARE(row_bytes(Type::Q4_0, 4096), size_t(128 * 18));

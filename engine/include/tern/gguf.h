@@ -5,6 +5,12 @@
 // dimension and type is validated against the file size before it is used, so a truncated or
 // hostile file gives a tern::Error ("<path>: <problem>") and never a crash or a huge allocation.
 // Tensor data is used in place from the mapping, never copied.
+//
+// Type id 36 is read as bitnet.cpp's I2_S (n/4 + 32 bytes, formats.md §3) only when
+// general.architecture is one bitnet.cpp writes (bitnet-b1.58, bitnet-25, bitnet, llama, falcon)
+// and either general.file_type is 40 (its MOSTLY_I2_S) or the tensor's room in the file is
+// exactly n/4 + 32 bytes padded to the alignment; otherwise the error says why. Ids 37–39 in
+// such files (bitnet.cpp's I8_S/TL1/TL2) are refused with a message naming the I2_S/TQ2_0 way.
 #pragma once
 
 #include "tern/types.h"
@@ -118,7 +124,8 @@ public:
     void add_string_array(const std::string& key, const std::vector<std::string>& v);
     void add_f32_array(const std::string& key, const std::vector<float>& v);
     void add_i32_array(const std::string& key, const std::vector<int32_t>& v);
-    // data must hold exactly row_bytes(type, ne[0]) * ne[1] * ne[2] * ne[3] bytes.
+    // data must hold exactly row_bytes(type, ne[0]) * ne[1] * ne[2] * ne[3] bytes (I2_S:
+    // i2s_tensor_bytes(n), codes then scale tail). Internal types are refused.
     void add_tensor(const std::string& name, Type type, std::vector<int64_t> ne, std::vector<uint8_t> data);
     std::vector<uint8_t> to_bytes() const;
     void write(const std::string& path) const;  // throws tern::Error on I/O failure

@@ -1,6 +1,8 @@
-// A loaded model: GGUF mapping, hyperparameters, weights (in place in the mapping), tokenizer.
-// Architectures supported: `llama` (dense, or Mixtral-style MoE when llama.expert_count > 0),
-// `qwen3moe`, `bitnet` (llama.cpp's 1bitLLM graph). Each is described in engine/src/model/.
+// A loaded model: GGUF mapping, hyperparameters, weights (in place in the mapping, except
+// tensors converted at load time: I2_S, see converted_bytes()), tokenizer.
+// Architectures supported: `llama` (dense, or Mixtral-style MoE when llama.expert_count > 0;
+// also Falcon3 1.58-bit I2_S files), `qwen3moe`, `bitnet` (llama.cpp's 1bitLLM graph),
+// `bitnet-b1.58` and `bitnet-25` (BitNet b1.58 2B4T). Each is described in engine/src/model/.
 #pragma once
 
 #include "tern/types.h"
@@ -62,6 +64,10 @@ public:
     uint64_t n_params() const;          // all weight elements
     uint64_t n_params_active() const;   // per token: experts counted n_expert_used times
     uint64_t weight_bytes() const;      // bytes of tensor data in the file
+    // Heap bytes of tensors converted at load time into a layout the kernels read (I2_S →
+    // TQ2_0_S32: n/4 + n/64 bytes for n elements); every other tensor stays in the mapping.
+    // 0 for files without I2_S tensors.
+    uint64_t converted_bytes() const;
     // Most common matrix type ("TQ2_0", "Q8_0", ...) for display.
     std::string main_type() const;
 

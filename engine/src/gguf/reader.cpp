@@ -1,5 +1,7 @@
 // GGUF reader: maps the file read-only and parses header, metadata and tensor infos in place.
 // Layout and checks: ../shared/docs/formats.md §1 (from ggml docs/gguf.md and src/gguf.cpp).
+// Type ids 36–39 mean different things in upstream ggml and in Microsoft's bitnet.cpp fork
+// (formats.md §1.3, §3.1), so they are decided by the id and the file's provenance.
 
 #include "tern/gguf.h"
 
@@ -65,6 +67,16 @@ std::string quoted(std::string_view s) {
     return out + "'";
 }
 
+// bitnet.cpp's own type ids (its ggml/include/ggml.h), and its file type for I2_S models
+// (LLAMA_FTYPE_MOSTLY_I2_S in its include/llama.h).
+constexpr uint32_t kIdI2S = 36, kIdI8S = 37, kIdTL1 = 38, kIdTL2 = 39;
+constexpr uint64_t kFileTypeI2S = 40;
+
+// Architectures bitnet.cpp writes I2_S files for (formats.md §1.3, §4.1, §4.4).
+bool bitnet_cpp_architecture(std::string_view arch) {
+    return arch == "bitnet-b1.58" || arch == "bitnet-25" || arch == "bitnet" || arch == "llama" || arch == "falcon";
+}
+
 [[noreturn]] void open_fail(const std::string& path, const std::string& problem) {
     throw Error(path + ": " + problem);
 }
@@ -78,6 +90,7 @@ public:
     void parse() {
         parse_header_and_metadata();
         parse_alignment();
+        read_provenance();
         parse_tensor_infos();
         place_tensor_data();
     }
@@ -188,6 +201,79 @@ private:
         f_.alignment_ = a->u;
     }
 
+    void read_provenance() {
+        const GgufValue* a = f_.find("general.architecture");
+        if (a && a->type == GgufValueType::STRING) arch_ = a->str;
+        bitnet_arch_ = a && a->type == GgufValueType::STRING && bitnet_cpp_architecture(a->str);
+        // Integers of either signedness (writers differ): u holds unsigned values, i signed ones.
+        if (const GgufValue* ft = f_.find("general.file_type"); ft && ft->is_integer()) {
+            const bool is_signed = ft->type == GgufValueType::INT8 || ft->type == GgufValueType::INT16 ||
+                                   ft->type == GgufValueType::INT32 || ft->type == GgufValueType::INT64;
+            i2s_file_type_ = is_signed ? ft->i == static_cast<int64_t>(kFileTypeI2S) : ft->u == kFileTypeI2S;
+        }
+    }
+
+    std::string not_i2s(const std::string& what, const std::string& why) const {
+        return what + " has type id 36, which upstream GGUF no longer defines (bitnet.cpp writes I2_S with it; " +
+               "this file does not look like one: " + why + ")";
+    }
+
+    // The type of a tensor from its id. Id 36 is I2_S only in a file of an architecture that
+    // bitnet.cpp writes; with its I2_S file type that settles it, otherwise the tensor's size
+    // is checked once all offsets are known (check_i2s_spans).
+    const TypeTraits* tensor_type(uint32_t id, const std::string& what, size_t index) {
+        switch (id) {
+        case kIdI2S:
+            if (!bitnet_arch_)
+                cur_.fail(not_i2s(what, arch_.empty() ? std::string("no general.architecture")
+                                                      : "architecture " + quoted(arch_)));
+            if (!i2s_file_type_) pending_i2s_.push_back(index);
+            return &type_traits(Type::I2_S);
+        case kIdI8S:
+            if (bitnet_arch_)
+                cur_.fail(what + " has type id 37, bitnet.cpp's I8_S (an activation type), which Tern does not " +
+                          "support; use the I2_S or TQ2_0 file");
+            break;
+        case kIdTL1:
+        case kIdTL2:
+            if (bitnet_arch_)
+                cur_.fail(what + " has type id " + std::to_string(id) + ", bitnet.cpp's " +
+                          (id == kIdTL1 ? "TL1" : "TL2") +
+                          ": it uses bitnet.cpp's TL1/TL2 layout, which Tern does not support; use the I2_S or "
+                          "TQ2_0 file");
+            break;
+        default:
+            break;
+        }
+        const TypeTraits* tt = type_traits(id);
+        if (!tt || tt->internal)
+            cur_.fail(what + " has unknown type id " + std::to_string(id));
+        return tt;
+    }
+
+    // Id 36 in a bitnet.cpp-architecture file whose file type is not I2_S (the first 2B4T
+    // upload says 137): accepted only when the room up to the next tensor (or the end of the
+    // file) is exactly an I2_S tensor's n/4 + 32 bytes, padded to the alignment.
+    void check_i2s_spans() {
+        if (pending_i2s_.empty()) return;
+        std::vector<uint64_t> offsets;
+        offsets.reserve(f_.tensors_.size());
+        for (const GgufTensorInfo& t : f_.tensors_) offsets.push_back(t.offset);
+        std::sort(offsets.begin(), offsets.end());
+        const uint64_t data_end = f_.size_ - f_.data_offset_;
+        const uint64_t align = f_.alignment_;
+        for (size_t index : pending_i2s_) {
+            const GgufTensorInfo& t = f_.tensors_[index];
+            const auto next = std::upper_bound(offsets.begin(), offsets.end(), t.offset);
+            const uint64_t span = (next == offsets.end() ? data_end : *next) - t.offset;
+            const uint64_t padded = t.n_bytes + (align - t.n_bytes % align) % align;
+            if (span < t.n_bytes || span > padded)
+                cur_.fail(not_i2s("tensor " + quoted(t.name),
+                                  "file type is not I2_S and the tensor takes " + std::to_string(span) +
+                                      " bytes, not the " + std::to_string(t.n_bytes) + " of an I2_S tensor"));
+        }
+    }
+
     void parse_tensor_infos() {
         if (cur_.fits(n_tensors_, kMinTensorInfoBytes)) f_.tensors_.reserve(static_cast<size_t>(n_tensors_));
         std::unordered_set<std::string_view> names;
@@ -217,8 +303,7 @@ private:
             }
 
             const uint32_t type_id = cur_.u32();
-            const TypeTraits* tt = type_traits(type_id);
-            if (!tt) cur_.fail(what + " has unknown type id " + std::to_string(type_id));
+            const TypeTraits* tt = tensor_type(type_id, what, f_.tensors_.size());
             info.type = tt->type;
             if (info.ne[0] % tt->block_size != 0)
                 cur_.fail(what + ": row length " + std::to_string(info.ne[0]) + " is not a multiple of the " +
@@ -231,6 +316,7 @@ private:
                 __builtin_mul_overflow(bytes, static_cast<uint64_t>(info.ne[2]), &bytes) ||
                 __builtin_mul_overflow(bytes, static_cast<uint64_t>(info.ne[3]), &bytes))
                 cur_.fail(what + ": data size overflows");
+            if (tt->type == Type::I2_S) bytes = i2s_tensor_bytes(static_cast<uint64_t>(n_elements));
             info.n_bytes = bytes;
             f_.tensors_.push_back(std::move(info));
         }
@@ -252,6 +338,7 @@ private:
                 cur_.fail(what + " data extends past end of file");
             t.data = f_.map_ + f_.data_offset_ + t.offset;
         }
+        check_i2s_spans();
 
         std::vector<const GgufTensorInfo*> by_offset;
         by_offset.reserve(f_.tensors_.size());
@@ -272,6 +359,10 @@ private:
     uint64_t n_tensors_ = 0;
     uint64_t array_elements_ = 0;  // over all metadata arrays, nested ones included
     std::string_view key_;  // key of the metadata value being parsed, for messages
+    std::string_view arch_;           // general.architecture ("" when absent)
+    bool bitnet_arch_ = false;        // an architecture bitnet.cpp writes I2_S files for
+    bool i2s_file_type_ = false;      // general.file_type == 40 (bitnet.cpp's MOSTLY_I2_S)
+    std::vector<size_t> pending_i2s_; // id-36 tensors still to check by size
 };
 
 std::unique_ptr<GgufFile> GgufFile::open(const std::string& path) {

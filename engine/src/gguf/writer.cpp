@@ -102,7 +102,7 @@ void GgufWriter::add_i32_array(const std::string& key, const std::vector<int32_t
 void GgufWriter::add_tensor(const std::string& name, Type type, std::vector<int64_t> ne, std::vector<uint8_t> data) {
     const std::string what = "GgufWriter: tensor '" + name + "'";
     const TypeTraits* tt = type_traits(static_cast<uint32_t>(type));
-    if (!tt) throw Error(what + " has an unsupported type");
+    if (!tt || tt->internal) throw Error(what + " has an unsupported type");
     if (ne.empty() || ne.size() > 4) throw Error(what + " must have 1 to 4 dimensions");
     for (int64_t n : ne)
         if (n < 1) throw Error(what + " has a dimension < 1");
@@ -114,6 +114,11 @@ void GgufWriter::add_tensor(const std::string& name, Type type, std::vector<int6
     for (size_t d = 1; d < ne.size(); ++d)
         overflow = overflow || __builtin_mul_overflow(bytes, static_cast<uint64_t>(ne[d]), &bytes);
     if (overflow) throw Error(what + " is too large");
+    if (type == Type::I2_S) {  // codes of all rows, then the per-tensor scale tail
+        uint64_t n = 1;
+        for (int64_t d : ne) n *= static_cast<uint64_t>(d);
+        bytes = i2s_tensor_bytes(n);
+    }
     if (data.size() != bytes)
         throw Error(what + " has " + std::to_string(data.size()) + " bytes of data, expected " + std::to_string(bytes));
     if (!impl_->names.insert(name).second) throw Error("GgufWriter: duplicate tensor name '" + name + "'");

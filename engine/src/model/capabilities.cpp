@@ -6,9 +6,11 @@
 namespace tern {
 
 namespace {
-// Weight types with a reference dequantize and dot product (Q8_K and I32 are not weight types).
-constexpr Type kWeightTypes[] = {Type::F32, Type::F16, Type::BF16, Type::Q8_0, Type::Q4_0, Type::TQ1_0, Type::TQ2_0};
-constexpr std::string_view kArchitectures[] = {"llama", "qwen3moe", "bitnet"};
+// Weight types a file may hold (Q8_K and I32 are not weight types; TQ2_0_S32 is internal):
+// each has a reference dequantize and dot product, I2_S through its load-time conversion.
+constexpr Type kWeightTypes[] = {Type::F32,   Type::F16,   Type::BF16,  Type::Q8_0,
+                                 Type::Q4_0,  Type::TQ1_0, Type::TQ2_0, Type::I2_S};
+constexpr std::string_view kArchitectures[] = {"llama", "qwen3moe", "bitnet", "bitnet-b1.58", "bitnet-25"};
 }  // namespace
 
 bool is_type_supported(std::string_view type_name) {

@@ -14,9 +14,11 @@ namespace tern {
 
 class TensorLoader {
 public:
-    explicit TensorLoader(const GgufFile& f) : f_(f) {}
+    // Converted tensors (see matrix()) are stored in `owner`.
+    TensorLoader(const GgufFile& f, ModelWeights& owner) : f_(f), owner_(owner) {}
 
-    // A matrix or expert tensor (any supported weight type) of exactly this shape.
+    // A matrix or expert tensor (any supported weight type) of exactly this shape. An I2_S
+    // tensor is returned converted (convert_for_kernels), the others in place in the mapping.
     const GgufTensorInfo* matrix(const std::string& name, std::initializer_list<int64_t> shape, bool required = true);
     // A 1-D F32 vector (norm weights).
     const GgufTensorInfo* vector(const std::string& name, int64_t n, bool required = true);
@@ -26,7 +28,16 @@ public:
 private:
     const GgufTensorInfo* get(const std::string& name, std::initializer_list<int64_t> shape, bool required);
     const GgufFile& f_;
+    ModelWeights& owner_;
 };
+
+// The tensor in a layout the CPU kernels read, converted once into owner.converted (a second
+// call for the same tensor returns the first conversion): I2_S → TQ2_0_S32 (same ternary
+// values, the per-tensor float32 scale kept exactly in every block). The I2_S pages of the
+// mapping are released afterwards (they stay readable; the kernel re-reads them from the file
+// if touched). Throws tern::Error("<path>: tensor '<name>': ...") when the tensor cannot be
+// converted: a row length that is not a multiple of 256, a scale that is not finite.
+const GgufTensorInfo* convert_for_kernels(const GgufFile& f, const GgufTensorInfo& t, ModelWeights& owner);
 
 // Tensor groups shared by the llama family (names and shapes as llama.cpp's LLM_TENSOR_NAMES):
 // token_embd, output_norm, output (token_embd when absent: tied embeddings).

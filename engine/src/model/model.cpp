@@ -35,7 +35,7 @@ std::unique_ptr<Model> Model::load(const std::string& path, const LoadOptions& o
     m->hp_.n_vocab = static_cast<int32_t>(embd->ne[1]);
 
     m->weights_ = std::make_unique<ModelWeights>();
-    TensorLoader loader(f);
+    TensorLoader loader(f, *m->weights_);
     m->arch_->load_tensors(loader, m->hp_, *m->weights_);
 
     if (opts.load_tokenizer) {
@@ -67,6 +67,8 @@ uint64_t Model::weight_bytes() const {
     for (const auto& t : file_->tensors()) n += t.n_bytes;
     return n;
 }
+
+uint64_t Model::converted_bytes() const { return weights_->converted_bytes(); }
 
 std::string Model::main_type() const {
     std::map<std::string_view, uint64_t> bytes;

@@ -1,9 +1,16 @@
 // Where each weight of a transformer lives in the GGUF file. Pointers into GgufFile's tensor
 // table; nullptr for tensors an architecture does not use or a file does not have (optional).
+// A tensor whose file layout no kernel reads (I2_S) is converted at load time: its pointer
+// then refers to a ConvertedTensor owned here instead, with the same name and shape.
 #pragma once
 
 #include "tern/gguf.h"
 
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <new>
 #include <vector>
 
 namespace tern {
@@ -28,11 +35,32 @@ struct LayerWeights {
     const GgufTensorInfo* ffn_down_exps = nullptr;  // [n_ff_exp, n_embd, n_expert]
 };
 
+// Heap memory aligned for SIMD loads (64 bytes: a cache line, an AVX-512 register).
+struct AlignedDelete {
+    static constexpr std::align_val_t kAlign{64};
+    void operator()(uint8_t* p) const { ::operator delete[](p, kAlign); }
+};
+using AlignedBytes = std::unique_ptr<uint8_t[], AlignedDelete>;
+
+struct ConvertedTensor {
+    const GgufTensorInfo* source = nullptr;  // the tensor in the file
+    GgufTensorInfo info;                     // converted type, n_bytes and data; source's name and shape
+    AlignedBytes data;
+};
+
 struct ModelWeights {
     const GgufTensorInfo* token_embd = nullptr;     // [n_embd, n_vocab]
     const GgufTensorInfo* output_norm = nullptr;    // [n_embd]
     const GgufTensorInfo* output = nullptr;         // [n_embd, n_vocab]; token_embd when tied
     std::vector<LayerWeights> layers;
+    std::deque<ConvertedTensor> converted;          // deque: stable addresses for the pointers above
+
+    // Heap bytes of the converted tensors (what conversion adds to the mapping).
+    uint64_t converted_bytes() const {
+        uint64_t n = 0;
+        for (const ConvertedTensor& c : converted) n += c.info.n_bytes;
+        return n;
+    }
 };
 
 }  // namespace tern

@@ -20,11 +20,13 @@ static_assert(sizeof(BlockQ8_K) == 292, "Q8_K block must match ggml");
 static_assert(sizeof(BlockTQ1_0) == 54, "TQ1_0 block must match ggml");
 static_assert(sizeof(BlockTQ2_0) == 66, "TQ2_0 block must match ggml");
 static_assert(offsetof(BlockTQ1_0, d) == 52 && offsetof(BlockTQ2_0, d) == 64, "d is last");
+static_assert(sizeof(BlockTQ2_0_S32) == 68 && offsetof(BlockTQ2_0_S32, d) == 64, "TQ2_0_S32 is TQ2_0 with f32 d");
 
 namespace {
 
 constexpr int QK = 32;    // Q4_0 / Q8_0 block
 constexpr int QK_K = 256; // Q8_K / TQ1_0 / TQ2_0 block
+constexpr int QK_I2 = 128; // I2_S block (32 bytes)
 
 // Number of blocks in n elements of t; throws on a length that is not whole blocks.
 int64_t block_count(Type t, int64_t n, const char* what) {
@@ -55,11 +57,46 @@ int tq1_value(const BlockTQ1_0& b, int e) {
     return tq1_trit(b.qh[(e - 240) % 4], (e - 240) / 4);
 }
 
-// Ternary value of element e of a TQ2_0 block (formats.md §2.2).
-int tq2_value(const BlockTQ2_0& b, int e) {
+// Ternary value of element e of a TQ2_0 (or TQ2_0_S32) block (formats.md §2.2).
+template <typename Block>
+int tq2_value(const Block& b, int e) {
     const int c = e / 128, r = e % 128;
     return ((b.qs[32 * c + r % 32] >> (2 * (r / 32))) & 3) - 1;
 }
+
+float block_scale(const BlockTQ1_0& b) { return fp16_to_fp32(b.d); }
+float block_scale(const BlockTQ2_0& b) { return fp16_to_fp32(b.d); }
+float block_scale(const BlockTQ2_0_S32& b) { return b.d; }
+
+// I2_S code of flat element e (formats.md §3.4): byte 32·(e/128) + e%32, shift 6 − 2·((e%128)/32).
+int i2s_code(const uint8_t* codes, int64_t e) {
+    const int64_t blk = e / QK_I2;
+    const int r = static_cast<int>(e % QK_I2);
+    return (codes[32 * blk + r % 32] >> (6 - 2 * (r / 32))) & 3;
+}
+
+void i2s_check(int64_t n, const char* what) {
+    if (n <= 0 || n % QK_I2 != 0)
+        throw Error(std::string(what) + ": " + std::to_string(n) +
+                    " elements is not a positive multiple of the I2_S block size " + std::to_string(QK_I2));
+}
+
+// An I2_S byte (groups MSB-first, code 3 = 0) as a TQ2_0 byte (groups LSB-first, code 1 = 0).
+struct I2sToTq2Table {
+    uint8_t map[256];
+    constexpr I2sToTq2Table() : map{} {
+        for (int v = 0; v < 256; ++v) {
+            int out = 0;
+            for (int g = 0; g < 4; ++g) {
+                int code = (v >> (6 - 2 * g)) & 3;
+                if (code == 3) code = 1;
+                out |= code << (2 * g);
+            }
+            map[v] = static_cast<uint8_t>(out);
+        }
+    }
+};
+constexpr I2sToTq2Table kI2sToTq2;
 
 // Base-3 digits (each 0..2, most significant first) packed into the byte ceil(v*256/243).
 // With fewer than 5 digits the value is scaled up so the digits fill the top trit positions.
@@ -94,8 +131,9 @@ void dequant_tq1_0(const BlockTQ1_0& b, float* y) {
     for (int e = 0; e < QK_K; ++e) y[e] = static_cast<float>(tq1_value(b, e)) * d;
 }
 
-void dequant_tq2_0(const BlockTQ2_0& b, float* y) {
-    const float d = fp16_to_fp32(b.d);
+template <typename Block>
+void dequant_tq2(const Block& b, float* y) {
+    const float d = block_scale(b);
     for (int e = 0; e < QK_K; ++e) y[e] = static_cast<float>(tq2_value(b, e)) * d;
 }
 
@@ -230,7 +268,7 @@ float dot_tq_q8_K(const Block* w, const BlockQ8_K* x, int64_t nb) {
     for (int64_t i = 0; i < nb; ++i) {
         int sumi = 0;
         for (int e = 0; e < QK_K; ++e) sumi += value(w[i], e) * x[i].qs[e];
-        sum += static_cast<float>(sumi) * (fp16_to_fp32(w[i].d) * x[i].d);
+        sum += static_cast<float>(sumi) * (block_scale(w[i]) * x[i].d);
     }
     return sum;
 }
@@ -262,7 +300,10 @@ void dequantize_row(Type t, const void* src, float* dst, int64_t n) {
             for (int64_t i = 0; i < nb; ++i) dequant_tq1_0(static_cast<const BlockTQ1_0*>(src)[i], dst + i * QK_K);
             return;
         case Type::TQ2_0:
-            for (int64_t i = 0; i < nb; ++i) dequant_tq2_0(static_cast<const BlockTQ2_0*>(src)[i], dst + i * QK_K);
+            for (int64_t i = 0; i < nb; ++i) dequant_tq2(static_cast<const BlockTQ2_0*>(src)[i], dst + i * QK_K);
+            return;
+        case Type::TQ2_0_S32:
+            for (int64_t i = 0; i < nb; ++i) dequant_tq2(static_cast<const BlockTQ2_0_S32*>(src)[i], dst + i * QK_K);
             return;
         default:
             unsupported(t, "dequantize_row");
@@ -329,10 +370,59 @@ float vec_dot(Type wt, const void* w, const void* x, int64_t n) {
             return dot_tq_q8_K<BlockTQ1_0, tq1_value>(static_cast<const BlockTQ1_0*>(w),
                                                       static_cast<const BlockQ8_K*>(x), nb);
         case Type::TQ2_0:
-            return dot_tq_q8_K<BlockTQ2_0, tq2_value>(static_cast<const BlockTQ2_0*>(w),
-                                                      static_cast<const BlockQ8_K*>(x), nb);
+            return dot_tq_q8_K<BlockTQ2_0, tq2_value<BlockTQ2_0>>(static_cast<const BlockTQ2_0*>(w),
+                                                                  static_cast<const BlockQ8_K*>(x), nb);
+        case Type::TQ2_0_S32:
+            return dot_tq_q8_K<BlockTQ2_0_S32, tq2_value<BlockTQ2_0_S32>>(static_cast<const BlockTQ2_0_S32*>(w),
+                                                                          static_cast<const BlockQ8_K*>(x), nb);
         default:
             unsupported(wt, "vec_dot");  // Q8_K is an activation type only; I32 is not numeric
+    }
+}
+
+float i2s_scale(const void* src, int64_t n) {
+    i2s_check(n, "i2s_scale");
+    float s;
+    std::memcpy(&s, static_cast<const uint8_t*>(src) + n / 4, sizeof s);
+    return s;
+}
+
+void dequantize_i2_s(const void* src, float* dst, int64_t n) {
+    const float s = i2s_scale(src, n);
+    const auto* codes = static_cast<const uint8_t*>(src);
+    for (int64_t e = 0; e < n; ++e) {
+        const int code = i2s_code(codes, e);
+        dst[e] = code == 3 ? 0.0f : static_cast<float>(code - 1) * s;
+    }
+}
+
+void quantize_i2_s(const float* src, void* dst, int64_t n) {
+    i2s_check(n, "quantize_i2_s");
+    float amax = 0.0f;
+    for (int64_t e = 0; e < n; ++e) amax = std::max(amax, std::fabs(src[e]));
+    auto* out = static_cast<uint8_t*>(dst);
+    std::memset(out, 0, static_cast<size_t>(i2s_tensor_bytes(static_cast<uint64_t>(n))));
+    for (int64_t e = 0; e < n; ++e) {
+        const int code = std::fabs(src[e]) < 1e-6f ? 1 : src[e] > 0.0f ? 2 : 0;
+        const int64_t blk = e / QK_I2;
+        const int r = static_cast<int>(e % QK_I2);
+        out[32 * blk + r % 32] = static_cast<uint8_t>(out[32 * blk + r % 32] | (code << (6 - 2 * (r / 32))));
+    }
+    std::memcpy(out + n / 4, &amax, sizeof amax);
+}
+
+void convert_i2_s_to_tq2_0_s32(const void* src, void* dst, int64_t n) {
+    if (n <= 0 || n % QK_K != 0)
+        throw Error("I2_S conversion: " + std::to_string(n) + " elements is not a positive multiple of " +
+                    std::to_string(QK_K));
+    const float s = i2s_scale(src, n);
+    if (!std::isfinite(s)) throw Error("I2_S conversion: the tensor scale is not a finite number");
+    const auto* codes = static_cast<const uint8_t*>(src);
+    auto* out = static_cast<BlockTQ2_0_S32*>(dst);
+    // TQ2_0 chunk c of block i is I2_S block 2i + c: same bytes, same 32-element groups.
+    for (int64_t i = 0; i < n / QK_K; ++i) {
+        for (int j = 0; j < 64; ++j) out[i].qs[j] = kI2sToTq2.map[codes[64 * i + j]];
+        out[i].d = s;
     }
 }
 

@@ -37,6 +37,7 @@ CpuKernels make_scalar() {
     add<Type::Q4_0>(k, false);
     add<Type::TQ1_0>(k, false);
     add<Type::TQ2_0>(k, false);
+    add<Type::TQ2_0_S32>(k, false);  // I2_S weights, converted at load time
     return k;
 }
 

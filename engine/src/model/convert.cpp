@@ -1,0 +1,58 @@
+// Load-time conversion of tensors whose file layout the kernels do not read. Today that is
+// bitnet.cpp's I2_S (one float32 scale per tensor, after the codes): it becomes TQ2_0_S32,
+// TQ2_0's blocks with a float32 scale, so the TQ2_0 kernels run it and the scale stays exact.
+#include "model/loader.h"
+
+#include "tensor/quants.h"
+#include "tern/error.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <string>
+
+namespace tern {
+
+namespace {
+
+// Gives the mapping's pages that hold only [p, p + n) back to the kernel: the converted copy
+// replaces them, and a clean private file mapping re-reads them from the file if ever touched.
+void release_pages(const uint8_t* p, uint64_t n) {
+    const long page_size = ::sysconf(_SC_PAGESIZE);
+    if (page_size <= 0) return;
+    const auto page = static_cast<uintptr_t>(page_size);
+    const auto begin = (reinterpret_cast<uintptr_t>(p) + page - 1) / page * page;
+    const auto end = (reinterpret_cast<uintptr_t>(p) + n) / page * page;
+    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);  // advisory only
+}
+
+}  // namespace
+
+const GgufTensorInfo* convert_for_kernels(const GgufFile& f, const GgufTensorInfo& t, ModelWeights& owner) {
+    for (const ConvertedTensor& c : owner.converted)
+        if (c.source == &t) return &c.info;
+    const std::string what = f.path() + ": tensor '" + t.name + "'";
+    if (t.type != Type::I2_S)
+        throw Error(what + ": type " + std::string(type_name(t.type)) + " needs no conversion");
+    if (t.ne[0] % 256 != 0)
+        throw Error(what + ": I2_S row length " + std::to_string(t.ne[0]) +
+                    " is not a multiple of 256, which Tern's ternary kernels need");
+
+    ConvertedTensor& c = owner.converted.emplace_back();
+    c.source = &t;
+    c.info = t;
+    c.info.type = Type::TQ2_0_S32;
+    c.info.n_bytes = row_bytes(Type::TQ2_0_S32, t.ne[0]) * static_cast<uint64_t>(t.ne[1] * t.ne[2] * t.ne[3]);
+    c.data.reset(static_cast<uint8_t*>(::operator new[](static_cast<size_t>(c.info.n_bytes), AlignedDelete::kAlign)));
+    c.info.data = c.data.get();
+    try {
+        ref::convert_i2_s_to_tq2_0_s32(t.data, c.data.get(), t.n_elements());
+    } catch (const Error& e) {
+        owner.converted.pop_back();
+        throw Error(what + ": " + e.what());
+    }
+    release_pages(t.data, t.n_bytes);
+    return &c.info;
+}
+
+}  // namespace tern
