@@ -1,4 +1,5 @@
-// The bar above the messages: conversation title, model selector, export menu, settings.
+// The bar above the messages: conversation title, model selector, Models (the catalog page), the
+// downloads indicator, export menu, settings.
 import QtQuick
 import QtQuick.Controls.Basic
 import QtQuick.Layouts
@@ -9,9 +10,11 @@ Rectangle {
     signal settingsRequested()
     signal importRequested()
     signal exportRequested(string format)
+    signal catalogRequested()
+    signal downloadsRequested()
 
     // Below this width Import/Export move into a ⋯ menu and Settings shows only its icon.
-    readonly property bool narrow: width < 660
+    readonly property bool narrow: width < 700
     implicitHeight: 60
     color: Theme.surface
 
@@ -54,6 +57,19 @@ Rectangle {
             Layout.maximumWidth: 340
             Layout.minimumWidth: 170
             onImportRequested: header.importRequested()
+            onCatalogRequested: header.catalogRequested()
+        }
+
+        TButton {
+            objectName: "openCatalogButton"
+            text: qsTr("Models")
+            subtle: true
+            tip: qsTr("Discover and download models, manage the installed ones")
+            onClicked: header.catalogRequested()
+        }
+
+        DownloadsIndicator {
+            onOpenPageRequested: header.downloadsRequested()
         }
 
         TButton {

@@ -9,6 +9,7 @@ Item {
     id: view
     signal suggestionChosen(string text)
     signal importRequested()
+    signal catalogRequested()
     signal editSubmitted()
 
     // A Flickable over a Column of every message (not a ListView): each message has its real height
@@ -101,5 +102,6 @@ Item {
         visible: list.count === 0
         onSuggestionChosen: (text) => view.suggestionChosen(text)
         onImportRequested: view.importRequested()
+        onCatalogRequested: view.catalogRequested()
     }
 }

@@ -10,6 +10,7 @@ Item {
     objectName: "emptyState"
     signal suggestionChosen(string text)
     signal importRequested()
+    signal catalogRequested()
 
     readonly property bool noModel: models.count === 0
     readonly property var suggestions: chat.completionMode
@@ -45,18 +46,26 @@ Item {
             wrapMode: Text.Wrap
             color: Theme.textMuted
             text: empty.noModel
-                  ? qsTr("Import a .gguf model file, or drop one onto this window. Everything runs on this computer.")
+                  ? qsTr("Download one from the catalog, import a .gguf model file, or drop one onto this window. Everything runs on this computer.")
                   : chat.completionMode
                     ? qsTr("%1 has no chat template, so it runs in completion mode: it continues your text like a story. Write the first words and let it carry on.")
                       .arg(chat.modelName !== "" ? chat.modelName : qsTr("This model"))
                     : qsTr("Ask anything. Your messages and the answers stay on this computer.")
         }
-        TButton {
+        RowLayout {
             visible: empty.noModel
             Layout.alignment: Qt.AlignHCenter
-            text: qsTr("Import .gguf…")
-            primary: true
-            onClicked: empty.importRequested()
+            spacing: 8
+            TButton {
+                objectName: "browseModelsButton"
+                text: qsTr("Browse models…")
+                primary: true
+                onClicked: empty.catalogRequested()
+            }
+            TButton {
+                text: qsTr("Import .gguf…")
+                onClicked: empty.importRequested()
+            }
         }
         ColumnLayout {
             visible: !empty.noModel

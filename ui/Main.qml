@@ -1,6 +1,7 @@
-// The window: conversation sidebar on the left; header (model selector, export, settings),
-// notices, messages and composer on the right. Dialogs, drag-and-drop import and keyboard
-// shortcuts live here because every page uses them.
+// The window: conversation sidebar on the left; on the right either the chat (header with model
+// selector, Models, downloads, export, settings; notices, messages, composer) or the Models page
+// (catalog, installed models, downloads). Dialogs, drag-and-drop import and keyboard shortcuts
+// live here because every page uses them.
 import QtQuick
 import QtQuick.Controls.Basic
 import QtQuick.Layouts
@@ -17,6 +18,17 @@ ApplicationWindow {
     title: "Tern"
     color: Theme.window
     font.pixelSize: Theme.fontSize
+
+    // "chat" or "models" (CatalogPage).
+    property string page: "chat"
+    function openCatalog(tab) {
+        catalogPage.tab = tab
+        page = "models"
+    }
+    function showChat() {
+        page = "chat"
+        composer.focusInput()
+    }
 
     // Imports a .gguf (path or file:// URL) and selects it; errors go to a dialog.
     function importModel(url) {
@@ -80,6 +92,7 @@ ApplicationWindow {
             messageDialog.show(qsTr("Export failed"), error)
     }
     function newChat() {
+        page = "chat"
         chat.newConversation()
         composer.focusInput()
     }
@@ -98,12 +111,15 @@ ApplicationWindow {
         Rectangle { Layout.fillHeight: true; Layout.preferredWidth: 1; color: Theme.border }
 
         ColumnLayout {
+            visible: window.page === "chat"
             Layout.fillWidth: true
             Layout.fillHeight: true
             spacing: 0
 
             ChatHeader {
                 Layout.fillWidth: true
+                onCatalogRequested: window.openCatalog(0)
+                onDownloadsRequested: window.openCatalog(2)
                 onSettingsRequested: settingsPage.open()
                 onImportRequested: window.openImport()
                 onExportRequested: (format) => window.exportConversation(chat.currentConversationId, format, chat.currentTitle)
@@ -128,12 +144,23 @@ ApplicationWindow {
                 Layout.fillHeight: true
                 onSuggestionChosen: (text) => composer.setText(text)
                 onImportRequested: window.openImport()
+                onCatalogRequested: window.openCatalog(0)
                 onEditSubmitted: composer.focusInput()
             }
             Composer {
                 id: composer
                 Layout.fillWidth: true
             }
+        }
+
+        CatalogPage {
+            id: catalogPage
+            visible: window.page === "models"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            onBackRequested: window.showChat()
+            onImportRequested: window.openImport()
+            onMessageRequested: (title, text) => messageDialog.show(title, text)
         }
     }
 
@@ -168,6 +195,12 @@ ApplicationWindow {
 
     InfoDialog { id: messageDialog }
 
+    // Choosing a conversation in the sidebar (even the open one) loads its messages: show the chat.
+    // A rename or a finished answer does not reload them, so the Models page stays.
+    Connections {
+        target: chat.messages
+        function onModelReset() { window.page = "chat" }
+    }
     Connections {
         target: chat
         // Store errors (rename, delete, save) have no other place on screen; model and answer
@@ -228,19 +261,30 @@ ApplicationWindow {
     Shortcut {
         sequence: "Ctrl+F"
         context: Qt.ApplicationShortcut
-        onActivated: sidebar.focusSearch()
+        onActivated: window.page === "models" ? catalogPage.focusSearch() : sidebar.focusSearch()
     }
     Shortcut {
         sequence: "Esc"
         context: Qt.ApplicationShortcut
         // Esc closes the settings drawer first.
-        enabled: chat.generating && !settingsPage.visible
+        enabled: chat.generating && !settingsPage.visible && window.page === "chat"
         onActivated: chat.stop()
+    }
+    Shortcut {
+        sequence: "Esc"
+        context: Qt.ApplicationShortcut
+        enabled: window.page === "models" && !settingsPage.visible && !messageDialog.visible && !catalogPage.dialogOpen
+        onActivated: window.showChat()
     }
     Shortcut {
         sequence: "Ctrl+,"
         context: Qt.ApplicationShortcut
         onActivated: settingsPage.open()
+    }
+    Shortcut {
+        sequence: StandardKey.Quit
+        context: Qt.ApplicationShortcut
+        onActivated: Qt.quit()
     }
 
     Component.onCompleted: composer.focusInput()

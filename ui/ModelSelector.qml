@@ -1,6 +1,7 @@
 // The model picker in the header: the loaded model (name, details, loading/error state) and a
 // drop-down of the installed models with their architecture, tensor type, size and experts,
-// plus "Import .gguf…". Choosing one calls chat.selectModel(modelId).
+// plus "Import .gguf…" and "Browse models…" (the catalog page). Choosing one calls
+// chat.selectModel(modelId).
 import QtQuick
 import QtQuick.Controls.Basic
 import QtQuick.Layouts
@@ -10,6 +11,7 @@ ComboBox {
     id: box
     objectName: "modelSelector"
     signal importRequested()
+    signal catalogRequested()
 
     model: models
     textRole: "name"
@@ -108,7 +110,7 @@ ComboBox {
                 text: box.loading || box.failed ? chat.status
                       : box.current ? box.details(box.current.architecture, box.current.tensorType, box.current.sizeBytes,
                                                   box.current.experts, box.current.expertsUsed, 0)
-                      : qsTr("Import a .gguf file to begin")
+                      : qsTr("Browse models or import a .gguf file")
                 font.pixelSize: Theme.fontSmall - 1
                 color: box.failed ? Theme.danger : Theme.textMuted
                 elide: Text.ElideRight
@@ -226,6 +228,16 @@ ComboBox {
                 onClicked: {
                     box.popup.close()
                     box.importRequested()
+                }
+            }
+            TButton {
+                objectName: "browseModelsInPopup"
+                Layout.fillWidth: true
+                text: qsTr("Browse models…")
+                subtle: true
+                onClicked: {
+                    box.popup.close()
+                    box.catalogRequested()
                 }
             }
         }
