@@ -19,8 +19,9 @@ int cmd_info(const QStringList& args);
 int cmd_pull(const QStringList& args);
 
 // Parses args for a subcommand; throws tern::Error with the parser's message on bad options.
-// Adds -h/--help; returns false when help was printed (the command should exit 0).
-bool parse_or_throw(QCommandLineParser& p, const QStringList& args, const char* usage);
+// Adds -h/--help; returns false when help was printed (the command should exit 0). Positional
+// arguments are refused unless `positional` (the command then reads them itself).
+bool parse_or_throw(QCommandLineParser& p, const QStringList& args, const char* usage, bool positional = false);
 
 // Options shared by commands that load a model and run it.
 void add_model_options(QCommandLineParser& p);

@@ -8,7 +8,7 @@
 
 namespace tern::cli {
 
-bool parse_or_throw(QCommandLineParser& p, const QStringList& args, const char* usage) {
+bool parse_or_throw(QCommandLineParser& p, const QStringList& args, const char* usage, bool positional) {
     p.setApplicationDescription(usage);
     const QCommandLineOption help({"h", "help"}, "Show this help.");
     p.addOption(help);
@@ -27,7 +27,7 @@ bool parse_or_throw(QCommandLineParser& p, const QStringList& args, const char* 
         std::fputs(qPrintable(text), stdout);
         return false;
     }
-    if (!p.positionalArguments().isEmpty())
+    if (!positional && !p.positionalArguments().isEmpty())
         throw Error("unexpected argument '" + p.positionalArguments().first().toStdString() + "'");
     return true;
 }

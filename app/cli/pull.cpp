@@ -119,27 +119,12 @@ int report_installed(const QString& path, const Target& t) {
 
 int cmd_pull(const QStringList& args) {
     QCommandLineParser p;
-    p.setApplicationDescription(kPullUsage);
-    const QCommandLineOption help({"h", "help"}, "Show this help.");
-    p.addOption(help);
     p.addOption({"sha256", "Expected sha256 of the file (64 hex digits); checked before it is installed.", "HEX"});
     p.addOption({"models-dir", "Models folder (default: the desktop app's, under --data-dir).", "DIR"});
     p.addOption({"data-dir", "The app's data folder (default: $TERN_DATA_DIR, else the per-user one).", "DIR"});
     p.addOption({"retries", "Retries in a row without progress before giving up (default 5).", "N", "5"});
     p.addPositionalArgument("ID|URL", "A catalog model id, or an https URL of a .gguf file.");
-    if (!p.parse(args)) {
-        QString msg = p.errorText();
-        if (msg.endsWith('.')) msg.chop(1);
-        msg[0] = msg[0].toLower();
-        throw Error(msg.toStdString() + " (see '" + args.first().toStdString() + " --help')");
-    }
-    if (p.isSet(help)) {
-        QString text = p.helpText();
-        const qsizetype at = text.indexOf('[');
-        if (text.startsWith("Usage: ") && at > 0) text = "Usage: " + args.first() + " " + text.mid(at);
-        std::fputs(qPrintable(text), stdout);
-        return 0;
-    }
+    if (!parse_or_throw(p, args, kPullUsage, true)) return 0;
     const QStringList pos = p.positionalArguments();
     if (pos.isEmpty()) throw Error("missing ID or URL (see '" + args.first().toStdString() + " --help')");
     if (pos.size() > 1) throw Error("unexpected argument '" + pos[1].toStdString() + "'");

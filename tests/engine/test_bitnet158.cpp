@@ -5,7 +5,7 @@
 #include "test_support.h"
 
 #include "backend/backend.h"
-#include "model/arch_bitnet158.h"
+#include "model/arch_bitnet.h"
 #include "tensor/quants.h"
 #include "tern/model.h"
 #include "tern/session.h"
@@ -96,7 +96,7 @@ std::vector<float> runGraph(const Model& m, const std::vector<int32_t>& tokens, 
     in.positions = g.leaf(Type::I32, {T}, pos.data(), "positions");
     in.n_tokens = int32_t(T);
     in.all_logits = true;
-    build_bitnet158_graph(g, in, act);
+    build_bitnet_graph(g, in, act);
     backend->compute(g);
     const auto* out = static_cast<const float*>(g.output->bytes());
     return std::vector<float>(out, out + g.output->n_elements());

@@ -1,20 +1,31 @@
-// `bitnet`: llama.cpp's BitNet b1.58 graph for 1bitLLM models (src/models/bitnet.cpp):
-// NEOX RoPE, RMSNorm of the attention output (attn_sub_norm) before wo, SiLU-gated FFN with
-// RMSNorm (ffn_sub_norm) before ffn_down, LM head tied to token_embd. Ternary weights come as
-// TQ1_0/TQ2_0 (or float holding ±s/0). The optional per-tensor `.scale` tensors of some
-// conversions are not supported yet and are refused at load time.
-#include "model/architecture.h"
-#include "model/layers.h"
+// The BitNet family, one graph with two activations (../shared/docs/formats.md §4):
+//  - `bitnet`: llama.cpp's graph for 1bitLLM models (src/models/bitnet.cpp), SiLU-gated FFN;
+//  - `bitnet-b1.58` and `bitnet-25` (BitNet b1.58 2B4T, both names bitnet.cpp has written):
+//    squared-ReLU-gated FFN, as Microsoft's gpu/model.py; checked against its reference logits.
+// Both: NEOX RoPE, RMSNorm of the attention output (attn_sub_norm) before wo, RMSNorm of the
+// gated FFN activation (ffn_sub_norm) before ffn_down, LM head tied to token_embd. Ternary
+// weights come as TQ1_0/TQ2_0, I2_S (converted at load) or float holding ±s/0. The separate
+// per-tensor `.scale` tensors of some conversions are refused at load time.
+#include "model/arch_bitnet.h"
+
 #include "tern/error.h"
 
 namespace tern {
 
 namespace {
 
-void load_hparams(const GgufFile& f, HParams& hp) {
+void load_hparams_common(const GgufFile& f, HParams& hp) {
     read_common_hparams(f, hp);
     hp.rope_neox = true;
-    if (hp.n_expert != 0) throw Error(f.path() + ": bitnet models with experts are not supported");
+    if (hp.n_expert != 0) throw Error(f.path() + ": " + hp.arch + " models with experts are not supported");
+}
+
+void load_hparams_b158(const GgufFile& f, HParams& hp) {
+    load_hparams_common(f, hp);
+    // Newer converters may name the activation; anything but ReLU² would be another model.
+    const std::string key = hp.arch + ".hidden_activation";
+    if (auto act = f.get_string(key); act && *act != "relu2")
+        throw Error(f.path() + ": key '" + key + "' = '" + std::string(*act) + "' is not supported (only relu2)");
 }
 
 void load_tensors(TensorLoader& l, const HParams& hp, ModelWeights& w) {
@@ -32,7 +43,12 @@ void load_tensors(TensorLoader& l, const HParams& hp, ModelWeights& w) {
     }
 }
 
-void build_graph(Graph& g, const ForwardInput& in) {
+void build_silu(Graph& g, const ForwardInput& in) { build_bitnet_graph(g, in, layers::Activation::SILU); }
+void build_relu2(Graph& g, const ForwardInput& in) { build_bitnet_graph(g, in, layers::Activation::RELU2); }
+
+}  // namespace
+
+void build_bitnet_graph(Graph& g, const ForwardInput& in, layers::Activation ffn_act) {
     const HParams& hp = *in.hp;
     const ModelWeights& w = *in.w;
     Tensor* x = layers::embed(g, w.token_embd, in.tokens);
@@ -42,14 +58,14 @@ void build_graph(Graph& g, const ForwardInput& in) {
         cur = layers::self_attention(g, cur, L, hp, in.positions, il, in.pos0, {.sub_norm = true});
         x = layers::add(g, x, cur);
         cur = layers::rms_norm(g, x, L.ffn_norm, hp.rms_eps);
-        cur = layers::ffn(g, cur, L.ffn_gate, L.ffn_up, L.ffn_down, L.ffn_sub_norm, hp.rms_eps, layers::Activation::SILU);
+        cur = layers::ffn(g, cur, L.ffn_gate, L.ffn_up, L.ffn_down, L.ffn_sub_norm, hp.rms_eps, ffn_act);
         x = layers::add(g, x, cur);
     }
     g.output = layers::lm_head(g, x, w, hp, in.all_logits);
 }
 
-}  // namespace
-
-extern const Architecture kArchBitnet{"bitnet", load_hparams, load_tensors, build_graph};
+extern const Architecture kArchBitnet{"bitnet", load_hparams_common, load_tensors, build_silu};
+extern const Architecture kArchBitnet158{"bitnet-b1.58", load_hparams_b158, load_tensors, build_relu2};
+extern const Architecture kArchBitnet25{"bitnet-25", load_hparams_b158, load_tensors, build_relu2};
 
 }  // namespace tern
