@@ -191,18 +191,19 @@ void TestBitnet158::nativeMath() {
         QCOMPARE(argmax_diffs(logits, want), 0);
         return;
     }
-    // Ternary weights take int8 activations per 256 values (Q8_K, llama.cpp's TQ2_0 path): the
-    // same as BitNet's per-token int8 for the 256-wide inputs, per half-row for ffn_down's 512,
-    // so this is an int8-activation engine in the README's sense: max abs ≤ 0.6 and rms ≤ 0.12
-    // against the int8act reference (measured 0.400 and 0.084 on every ternary file), greedy
-    // ids equal up to the first step whose reference margin is under 0.3 (step 8: 0.027).
+    // Ternary projections take BitNet's own int8 activations (one absmax scale per token row,
+    // Q8_K_ROW), so they should reproduce Microsoft's int8 reference up to fp32 summation order:
+    // measured max abs 3.0e-3, rms 8.1e-4 (the README's bound for an int8 engine that hit a
+    // rounding flip is 0.6 / 0.12; llama.cpp's per-256 quantization measured 0.40 / 0.084 here).
     const std::vector<float> want = refLogits(shared, "ref.int8act");
     QVERIFY(!want.empty());
     const float d = max_abs_diff(logits, want), r = rms_diff(logits, want);
-    QVERIFY2(d <= 0.6f && r <= 0.12f, qPrintable(QString("vs int8act: max abs %1, rms %2").arg(d).arg(r)));
+    QVERIFY2(d <= 0.02f && r <= 0.005f, qPrintable(QString("vs int8act: max abs %1, rms %2").arg(d).arg(r)));
+    QCOMPARE(argmax_diffs(logits, want), 0);
+    // Greedy: all 32 reference ids (the smallest reference margin, 0.014, is above our difference).
     const std::vector<int32_t> ref_ids = ids(js["greedy_int8act"]);
     const std::vector<float> last(logits.end() - kVocab, logits.end());
-    QCOMPARE(greedy(s, last, 8), std::vector<int32_t>(ref_ids.begin(), ref_ids.begin() + 8));
+    QCOMPARE(greedy(s, last, int(ref_ids.size())), ref_ids);
 }
 
 void TestBitnet158::i2sEqualsTq2() {

@@ -53,6 +53,7 @@ private slots:
         QTest::newRow("I2_S") << 36u << "I2_S" << qint64(128) << qint64(32) << true << 15u << false;
         // Internal: TQ2_0 codes + float32 d, what I2_S is converted to at load time.
         QTest::newRow("TQ2_0_S32") << 63u << "TQ2_0_S32" << qint64(256) << qint64(68) << true << 15u << true;
+        QTest::newRow("Q8_K_ROW") << 62u << "Q8_K_ROW" << qint64(256) << qint64(292) << true << 62u << true;
     }
 
     void table() {
@@ -79,7 +80,7 @@ private slots:
     void unknownIds() {
         // 3 (old Q4_2), 37–39 (bitnet.cpp's I8_S/TL1/TL2; upstream removed / MXFP4), types we
         // do not read.
-        for (uint32_t id : {3u, 4u, 6u, 12u, 14u, 24u, 31u, 37u, 38u, 39u, 62u, 64u, 99u, 0xFFFFFFFFu})
+        for (uint32_t id : {3u, 4u, 6u, 12u, 14u, 24u, 31u, 37u, 38u, 39u, 61u, 64u, 99u, 0xFFFFFFFFu})
             QVERIFY2(type_traits(id) == nullptr, qPrintable(QString::number(id)));
         QVERIFY_THROWS_EXCEPTION(Error, type_traits(static_cast<Type>(37)));
     }

@@ -37,6 +37,13 @@ enum class Type : uint32_t {
     // its per-tensor float32 scale is kept exactly (BitNet scales need not be fp16-exact)
     // while the kernels stay TQ2_0's: activations as Q8_K, Σ (code − 1)·q8 per block.
     TQ2_0_S32 = 63,
+    // Internal: Q8_K's layout (f32 d, 256 x int8, 16 x int16 bsums per block) with ONE scale for
+    // the whole row: BitNet's per-token absmax int8 activations (formats.md §3.5, model.py
+    // BitLinear.quant_input): s = 127 / max(max|x|, 1e-5), q = clamp(round_half_even(x·s),
+    // −128, 127), d = 1/s in every block. Its dot products with ternary weights are Q8_K's, which
+    // then compute BitNet's (Σ code·q − Σ q)/s · scale up to summation order. llama.cpp's Q8_K
+    // scales each 256-block on its own instead: the same for 256-wide rows, not for wider ones.
+    Q8_K_ROW = 62,
 };
 
 struct TypeTraits {

@@ -21,8 +21,8 @@ enum class Op : uint8_t {
     LEAF,         // weight or input; data set at build time
     VIEW,         // same memory as src0 at byte offset i[0], shape ne (contiguous)
     GET_ROWS,     // src0 table [K, N] any type, src1 ids I32 [T] → F32 [K, T]
-    MUL_MAT,      // src0 weights [K, N], src1 F32 [K, T] → F32 [N, T]
-    MUL_MAT_ID,   // src0 experts [K, N, E], src1 F32 [K, S|1, T], src2 ids I32 [S, T] → F32 [N, S, T]
+    MUL_MAT,      // src0 weights [K, N], src1 F32 [K, T] → F32 [N, T]; i[1] ActivationQuant
+    MUL_MAT_ID,   // src0 experts [K, N, E], src1 F32 [K, S|1, T], src2 ids I32 [S, T] → F32 [N, S, T]; i[1] as MUL_MAT
     RMS_NORM,     // src0 F32 [D, ...], src1 weight F32 [D] → x / sqrt(mean(x²) + f[0]) · w, per row
     ROPE,         // src0 F32 [hd, nh, T], src1 positions I32 [T]; i[0] mode, i[1] n_rot; f[0] freq_base
     ATTENTION,    // src0 q [hd, nh, T], src1 k [hd, nkv, T], src2 v [hd, nkv, T]; i[0] layer,
@@ -39,6 +39,13 @@ enum class Op : uint8_t {
 };
 
 const char* op_name(Op op);
+
+// How a matrix product converts its F32 input for ternary weights (types whose dot product
+// takes Q8_K); ignored for other weight types and in the backend's exact-F32 mode.
+enum class ActivationQuant : int32_t {
+    PER_BLOCK = 0,  // llama.cpp: int8 with one scale per 256 values (Q8_K)
+    PER_ROW = 1,    // BitNet's BitLinear: int8 with one absmax scale per token row (Q8_K_ROW)
+};
 
 enum class RopeMode : int32_t {
     NORM = 0,  // pairs (2i, 2i+1): llama
@@ -70,6 +77,9 @@ public:
 
     const std::vector<Tensor*>& nodes() const { return nodes_; }  // non-leaf, in execution order
     Tensor* output = nullptr;                 // logits [n_vocab, n_out]
+    // Activation quantization of the MUL_MAT / MUL_MAT_ID nodes layers::linear adds from now on
+    // (architectures whose projections are BitLinear set PER_ROW, and reset it for the LM head).
+    ActivationQuant linear_activations = ActivationQuant::PER_BLOCK;
     std::vector<Tensor*> routing;             // TOP_K nodes, one per MoE layer (for inspection)
 
 private:

@@ -43,13 +43,20 @@ void load_tensors(TensorLoader& l, const HParams& hp, ModelWeights& w) {
     }
 }
 
-void build_silu(Graph& g, const ForwardInput& in) { build_bitnet_graph(g, in, layers::Activation::SILU); }
-void build_relu2(Graph& g, const ForwardInput& in) { build_bitnet_graph(g, in, layers::Activation::RELU2); }
+// llama.cpp's `bitnet` graph quantizes activations as any TQ matmul (per 256 values); BitNet
+// b1.58's BitLinear per token row, as Microsoft's reference model.
+void build_silu(Graph& g, const ForwardInput& in) {
+    build_bitnet_graph(g, in, layers::Activation::SILU, ActivationQuant::PER_BLOCK);
+}
+void build_relu2(Graph& g, const ForwardInput& in) {
+    build_bitnet_graph(g, in, layers::Activation::RELU2, ActivationQuant::PER_ROW);
+}
 
 }  // namespace
 
-void build_bitnet_graph(Graph& g, const ForwardInput& in, layers::Activation ffn_act) {
+void build_bitnet_graph(Graph& g, const ForwardInput& in, layers::Activation ffn_act, ActivationQuant projections) {
     const HParams& hp = *in.hp;
+    g.linear_activations = projections;
     const ModelWeights& w = *in.w;
     Tensor* x = layers::embed(g, w.token_embd, in.tokens);
     for (int il = 0; il < hp.n_layer; ++il) {
@@ -61,6 +68,7 @@ void build_bitnet_graph(Graph& g, const ForwardInput& in, layers::Activation ffn
         cur = layers::ffn(g, cur, L.ffn_gate, L.ffn_up, L.ffn_down, L.ffn_sub_norm, hp.rms_eps, ffn_act);
         x = layers::add(g, x, cur);
     }
+    g.linear_activations = ActivationQuant::PER_BLOCK;  // the tied LM head is not a BitLinear
     g.output = layers::lm_head(g, x, w, hp, in.all_logits);
 }
 

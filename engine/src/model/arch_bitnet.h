@@ -9,6 +9,8 @@
 
 namespace tern {
 
-void build_bitnet_graph(Graph& g, const ForwardInput& in, layers::Activation ffn_act);
+// projections: how the BitLinear projections quantize their input (PER_ROW for b1.58).
+void build_bitnet_graph(Graph& g, const ForwardInput& in, layers::Activation ffn_act,
+                        ActivationQuant projections = ActivationQuant::PER_ROW);
 
 }  // namespace tern

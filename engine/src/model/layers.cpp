@@ -20,7 +20,9 @@ Tensor* rms_norm(Graph& g, Tensor* x, const GgufTensorInfo* w, float eps) {
 }
 
 Tensor* linear(Graph& g, const GgufTensorInfo* w, Tensor* x) {
-    return g.node(Op::MUL_MAT, Type::F32, {w->ne[1], x->n_rows()}, weight(g, w), x);
+    Tensor* t = g.node(Op::MUL_MAT, Type::F32, {w->ne[1], x->n_rows()}, weight(g, w), x);
+    t->i[1] = static_cast<int32_t>(g.linear_activations);
+    return t;
 }
 
 Tensor* reshape(Graph& g, Tensor* x, std::initializer_list<int64_t> ne) {
@@ -84,7 +86,9 @@ Tensor* moe_ffn(Graph& g, Tensor* x, const LayerWeights& L, const HParams& hp, A
     wts->i[0] = hp.expert_weights_norm ? 1 : 0;
 
     auto expert_mm = [&](const GgufTensorInfo* w, Tensor* in) {                      // → [N, k, T]
-        return g.node(Op::MUL_MAT_ID, Type::F32, {w->ne[1], k, T}, weight(g, w), in, ids);
+        Tensor* t = g.node(Op::MUL_MAT_ID, Type::F32, {w->ne[1], k, T}, weight(g, w), in, ids);
+        t->i[1] = static_cast<int32_t>(g.linear_activations);
+        return t;
     };
     Tensor* h = gated(g, expert_mm(L.ffn_gate_exps, x), expert_mm(L.ffn_up_exps, x), act);  // [n_ff_exp, k, T]
     Tensor* out = expert_mm(L.ffn_down_exps, h);                                      // [n_embd, k, T]

@@ -202,6 +202,27 @@ void quant_q8_K(const float* x, BlockQ8_K& b) {
     b.d = 1.0f / iscale;
 }
 
+// BitNet's per-token activation quantization over a whole row of n (a multiple of 256) values,
+// stored as Q8_K blocks that all carry the row's d = 1/s (types.h, Q8_K_ROW).
+void quant_q8_K_row(const float* x, BlockQ8_K* b, int64_t n) {
+    float amax = 0.0f;
+    for (int64_t i = 0; i < n; ++i) amax = std::max(amax, std::fabs(x[i]));
+    const float s = 127.0f / std::max(amax, 1e-5f);
+    for (int64_t blk = 0; blk < n / QK_K; ++blk) {
+        BlockQ8_K& o = b[blk];
+        for (int j = 0; j < QK_K; ++j) {
+            const float v = std::nearbyint(x[blk * QK_K + j] * s);  // half to even
+            o.qs[j] = static_cast<int8_t>(std::clamp(v, -128.0f, 127.0f));
+        }
+        for (int k = 0; k < QK_K / 16; ++k) {
+            int sum = 0;
+            for (int i = 0; i < 16; ++i) sum += o.qs[16 * k + i];
+            o.bsums[k] = static_cast<int16_t>(sum);
+        }
+        o.d = 1.0f / s;
+    }
+}
+
 // Trit code 0/1/2 for -1/0/+1 of x scaled by id (lroundf: half away from zero).
 int ternary_code(float x, float id) {
     return static_cast<int>(std::lround(x * id)) + 1;
@@ -294,6 +315,7 @@ void dequantize_row(Type t, const void* src, float* dst, int64_t n) {
             for (int64_t i = 0; i < nb; ++i) dequant_q8_0(static_cast<const BlockQ8_0*>(src)[i], dst + i * QK);
             return;
         case Type::Q8_K:
+        case Type::Q8_K_ROW:
             for (int64_t i = 0; i < nb; ++i) dequant_q8_K(static_cast<const BlockQ8_K*>(src)[i], dst + i * QK_K);
             return;
         case Type::TQ1_0:
@@ -330,6 +352,9 @@ void quantize_row(Type t, const float* src, void* dst, int64_t n) {
             return;
         case Type::Q8_K:
             for (int64_t i = 0; i < nb; ++i) quant_q8_K(src + i * QK_K, static_cast<BlockQ8_K*>(dst)[i]);
+            return;
+        case Type::Q8_K_ROW:
+            quant_q8_K_row(src, static_cast<BlockQ8_K*>(dst), n);
             return;
         case Type::TQ1_0:
             for (int64_t i = 0; i < nb; ++i) quant_tq1_0(src + i * QK_K, static_cast<BlockTQ1_0*>(dst)[i]);

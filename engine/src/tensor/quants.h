@@ -28,7 +28,8 @@ struct BlockTQ2_0_S32 { uint8_t qs[64]; float d; };
 void dequantize_row(Type t, const void* src, float* dst, int64_t n);
 
 // Quantize n floats into type t (n a multiple of the block size). For the activation types
-// (F32, F16, BF16, Q8_0, Q8_K) this is what a matmul does to its input; for Q4_0, TQ1_0 and
+// (F32, F16, BF16, Q8_0, Q8_K, Q8_K_ROW) this is what a matmul does to its input — Q8_K_ROW
+// treats the n values as one row (one scale); for Q4_0, TQ1_0 and
 // TQ2_0 it is llama-quantize's reference rule (used to write test and synthetic models).
 void quantize_row(Type t, const float* src, void* dst, int64_t n);
 

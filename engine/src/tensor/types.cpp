@@ -12,7 +12,7 @@ namespace tern {
 
 namespace {
 
-constexpr std::array<TypeTraits, 11> kTypes{{
+constexpr std::array<TypeTraits, 12> kTypes{{
     // type            name         block  bytes  quantized  vec_dot_type  internal
     {Type::F32,       "F32",       1,     4,     false,     Type::F32,    false},
     {Type::F16,       "F16",       1,     2,     false,     Type::F16,    false},
@@ -26,6 +26,7 @@ constexpr std::array<TypeTraits, 11> kTypes{{
     // Codes only (the per-tensor scale tail is outside the rows); never reaches a kernel.
     {Type::I2_S,      "I2_S",      128,   32,    true,      Type::Q8_K,   false},
     {Type::TQ2_0_S32, "TQ2_0_S32", 256,   68,    true,      Type::Q8_K,   true},
+    {Type::Q8_K_ROW,  "Q8_K_ROW",  256,   292,   true,      Type::Q8_K_ROW, true},
 }};
 
 }  // namespace

@@ -122,9 +122,14 @@ private:
         }
     }
 
-    // Converts rows of F32 activations to the type the weight's dot product takes.
-    Type activation_type(Type wtype) const {
-        return opts_.precision == MatmulPrecision::EXACT_F32 ? Type::F32 : type_traits(wtype).vec_dot_type;
+    // Converts rows of F32 activations to the type the weight's dot product takes: F32 in exact
+    // mode; for ternary weights one int8 scale per 256 values (llama.cpp) or per row (BitNet,
+    // when the node asks for it; Q8_K_ROW has Q8_K's layout, so the same dot product reads it).
+    Type activation_type(const Tensor* t) const {
+        if (opts_.precision == MatmulPrecision::EXACT_F32) return Type::F32;
+        const Type vt = type_traits(t->src[0]->type).vec_dot_type;
+        if (vt == Type::Q8_K && t->i[1] == static_cast<int32_t>(ActivationQuant::PER_ROW)) return Type::Q8_K_ROW;
+        return vt;
     }
 
     const uint8_t* quantize_rows(const float* x, int64_t K, int64_t rows, Type vt) {
@@ -175,7 +180,7 @@ private:
         const Tensor* x = t->src[1];
         check_supported(t, w->type);
         const int64_t K = w->ne[0], N = w->ne[1], T = x->n_rows();
-        const Type vt = activation_type(w->type);
+        const Type vt = activation_type(t);
         const uint8_t* xq = quantize_rows(f32(x), K, T, vt);
         cols_.clear();
         for (int64_t c = 0; c < T; ++c) cols_.emplace_back(c, c);
@@ -189,7 +194,7 @@ private:
         check_supported(t, w->type);
         const int64_t K = w->ne[0], N = w->ne[1], E = w->ne[2];
         const int64_t S = ids->ne[0], T = ids->ne[1], xs = x->n_rows() / T;  // 1 (shared input) or S
-        const Type vt = activation_type(w->type);
+        const Type vt = activation_type(t);
         const uint8_t* xq = quantize_rows(f32(x), K, x->n_rows(), vt);
         const size_t expert_bytes = row_bytes(w->type, K) * static_cast<size_t>(N);
         const int32_t* id = i32(ids);

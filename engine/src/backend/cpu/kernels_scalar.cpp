@@ -23,7 +23,7 @@ void add(CpuKernels& k, bool activation) {
     auto& e = k.types[static_cast<size_t>(T)];
     e.dequantize_row = dequantize<T>;
     if (activation) e.quantize_row = quantize<T>;
-    if constexpr (T != Type::Q8_K) e.mat_vec = mat_vec<T>;
+    if constexpr (T != Type::Q8_K && T != Type::Q8_K_ROW) e.mat_vec = mat_vec<T>;
 }
 
 CpuKernels make_scalar() {
@@ -34,6 +34,7 @@ CpuKernels make_scalar() {
     add<Type::BF16>(k, true);
     add<Type::Q8_0>(k, true);
     add<Type::Q8_K>(k, true);
+    add<Type::Q8_K_ROW>(k, true);
     add<Type::Q4_0>(k, false);
     add<Type::TQ1_0>(k, false);
     add<Type::TQ2_0>(k, false);
