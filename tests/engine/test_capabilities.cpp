@@ -20,7 +20,8 @@ void TestCapabilities::typesAndArchitectures() {
         QVERIFY2(is_architecture_supported(a), a);
     for (const char* a : {"falcon", "olmoe", "qwen2moe", "bitnet-b158", ""}) QVERIFY2(!is_architecture_supported(a), a);
     QVERIFY(is_tokenizer_supported("llama"));
-    QVERIFY(!is_tokenizer_supported("gpt2"));
+    QVERIFY(is_tokenizer_supported("gpt2"));
+    QVERIFY(!is_tokenizer_supported("bert"));
     QCOMPARE(supported_type_names().size(), size_t{8});
     QCOMPARE(supported_architecture_names(),
              (std::vector<std::string>{"llama", "qwen3moe", "bitnet", "bitnet-b1.58", "bitnet-25"}));

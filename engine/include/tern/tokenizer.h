@@ -1,5 +1,7 @@
-// Tokenizers. SPM (SentencePiece BPE over scores, with byte fallback) as llama.cpp's
-// llm_tokenizer_spm (src/llama-vocab.cpp) for `tokenizer.ggml.model = "llama"`.
+// Tokenizers, as llama.cpp's (src/llama-vocab.cpp): SPM (SentencePiece BPE over scores, with byte
+// fallback, llm_tokenizer_spm) for `tokenizer.ggml.model = "llama"`, and GPT-2 byte-level BPE
+// (merges by rank after a pre-tokenizer chosen by `tokenizer.ggml.pre`, llm_tokenizer_bpe) for
+// `tokenizer.ggml.model = "gpt2"`.
 #pragma once
 
 #include <cstdint>
@@ -18,14 +20,19 @@ enum class TokenType : int32_t {
 };
 
 struct Vocab {
-    std::string model;                 // tokenizer.ggml.model, e.g. "llama"
-    std::vector<std::string> tokens;   // piece text; SPM uses U+2581 for a space
+    std::string model;                 // tokenizer.ggml.model: "llama" (SPM) or "gpt2" (byte-level BPE)
+    std::string pre;                   // tokenizer.ggml.pre (gpt2 only; "default" when absent)
+    std::vector<std::string> tokens;   // piece text; SPM uses U+2581 for a space; gpt2 uses GPT-2's
+                                       // byte-to-unicode form (except USER_DEFINED: raw text)
+    std::vector<std::string> merges;   // gpt2: tokenizer.ggml.merges, "left right", rank = index
     std::vector<float> scores;         // SPM merge priority (higher merges first)
     std::vector<TokenType> types;
     int32_t bos = -1, eos = -1, unk = -1, pad = -1;
-    bool add_bos = true;               // tokenizer.ggml.add_bos_token (default true for SPM)
+    bool add_bos = true;               // tokenizer.ggml.add_bos_token (default true for SPM; for gpt2
+                                       // true only with a llama3-family pre, as llama.cpp)
     bool add_eos = false;
-    bool add_space_prefix = true;      // tokenizer.ggml.add_space_prefix (default true for SPM)
+    bool add_space_prefix = true;      // tokenizer.ggml.add_space_prefix (default true for SPM, false
+                                       // for gpt2)
 };
 
 class Tokenizer {
@@ -42,8 +49,18 @@ public:
     int32_t eos() const { return vocab_.eos; }
     bool is_eog(int32_t id) const;     // end of generation (EOS; later EOT and template stops)
 
-    // Text → ids. add_special: prepend BOS (and append EOS) as the vocab says.
+    // Text → ids. add_special: prepend BOS (and append EOS) as the vocab says. Text that spells a
+    // CONTROL token (e.g. "<|eot_id|>") stays plain text: user input can never inject one.
+    // gpt2 vocabs: USER_DEFINED tokens (added vocabulary such as MPT's whitespace runs) are always
+    // matched in the text, as llama.cpp does with parse_special = false.
     virtual std::vector<int32_t> encode(std::string_view text, bool add_special) const = 0;
+    // parse_special = true also turns the text of CONTROL tokens into those tokens (for prompts the
+    // app builds from a chat template, never for raw user text). The base version ignores
+    // parse_special (SPM has no special-token parsing yet).
+    virtual std::vector<int32_t> encode(std::string_view text, bool add_special, bool parse_special) const {
+        (void)parse_special;
+        return encode(text, add_special);
+    }
     // The bytes of one token as it appears in text (byte tokens <0xNN> → that byte, U+2581 →
     // space, control tokens → empty). May be an incomplete UTF-8 sequence.
     virtual std::string token_bytes(int32_t id) const = 0;

@@ -34,6 +34,7 @@ class SpmTokenizer final : public Tokenizer {
 public:
     explicit SpmTokenizer(Vocab v);   // v already validated by Tokenizer::from_vocab
 
+    using Tokenizer::encode;  // the (text, add_special, parse_special) overload
     std::vector<int32_t> encode(std::string_view text, bool add_special) const override;
     std::string token_bytes(int32_t id) const override;
 

@@ -4,6 +4,7 @@
 
 #include "tern/error.h"
 #include "tern/gguf.h"
+#include "tokenizer/bpe.h"
 #include "tokenizer/spm.h"
 
 #include <array>
@@ -38,7 +39,8 @@ int32_t read_special_id(const GgufFile& file, const std::string& key, int32_t df
 }  // namespace
 
 std::unique_ptr<Tokenizer> Tokenizer::from_vocab(Vocab v) {
-    if (v.model != "llama") throw Error("tokenizer model '" + v.model + "' is not supported yet");
+    if (v.model != "llama" && v.model != "gpt2")
+        throw Error("tokenizer model '" + v.model + "' is not supported yet");
     const size_t n = v.tokens.size();
     if (n == 0) throw Error("tokenizer has no tokens");
     if (n > static_cast<size_t>(std::numeric_limits<int32_t>::max())) throw Error("tokenizer has too many tokens");
@@ -62,6 +64,11 @@ std::unique_ptr<Tokenizer> Tokenizer::from_vocab(Vocab v) {
     check_special_id("eos", v.eos, n);
     check_special_id("unknown", v.unk, n);
     check_special_id("padding", v.pad, n);
+    if (v.model == "gpt2") {
+        if (v.pre.empty()) v.pre = "default";
+        v.add_space_prefix = false;   // byte-level BPE encodes spaces as they are
+        return std::make_unique<detail::BpeTokenizer>(std::move(v));
+    }
     return std::make_unique<detail::SpmTokenizer>(std::move(v));
 }
 
@@ -71,7 +78,9 @@ std::unique_ptr<Tokenizer> Tokenizer::from_gguf(const GgufFile& file) {
     if (!model) throw Error(path + ": tokenizer.ggml.model is missing");
     Vocab v;
     v.model = std::string(*model);
-    if (v.model != "llama") throw Error(path + ": tokenizer model '" + v.model + "' is not supported yet");
+    if (v.model != "llama" && v.model != "gpt2")
+        throw Error(path + ": tokenizer model '" + v.model + "' is not supported yet");
+    const bool bpe = v.model == "gpt2";
 
     const auto tokens = file.get_string_array("tokenizer.ggml.tokens");
     if (!tokens || tokens->empty()) throw Error(path + ": tokenizer.ggml.tokens is missing or empty");
@@ -97,14 +106,24 @@ std::unique_ptr<Tokenizer> Tokenizer::from_gguf(const GgufFile& file) {
             v.types.push_back(static_cast<TokenType>(t));
         }
     }
-    // Defaults when a key is absent are llama.cpp's for SPM vocabs (llama_vocab::impl::load).
-    v.bos = read_special_id(file, "tokenizer.ggml.bos_token_id", 1, n);
-    v.eos = read_special_id(file, "tokenizer.ggml.eos_token_id", 2, n);
-    v.unk = read_special_id(file, "tokenizer.ggml.unknown_token_id", 0, n);
+    if (bpe) {
+        if (const auto merges = file.get_string_array("tokenizer.ggml.merges"))
+            v.merges.assign(merges->begin(), merges->end());
+        else
+            throw Error(path + ": tokenizer.ggml.merges is missing (needed by the gpt2 tokenizer)");
+        v.pre = std::string(file.get_string("tokenizer.ggml.pre").value_or("default"));
+    }
+    // Defaults when a key is absent are llama.cpp's (llama_vocab::impl::load): SPM bos 1, eos 2,
+    // unk 0, BOS added; gpt2 bos = eos = 11, no unk, BOS added only for the llama3 pre-tokenizer.
+    const bool llama3_pre =
+        bpe && (v.pre == "llama3" || v.pre == "llama-v3" || v.pre == "llama-bpe" || v.pre == "falcon3");
+    v.bos = read_special_id(file, "tokenizer.ggml.bos_token_id", bpe ? 11 : 1, n);
+    v.eos = read_special_id(file, "tokenizer.ggml.eos_token_id", bpe ? 11 : 2, n);
+    v.unk = read_special_id(file, "tokenizer.ggml.unknown_token_id", bpe ? -1 : 0, n);
     v.pad = read_special_id(file, "tokenizer.ggml.padding_token_id", -1, n);
-    v.add_bos = file.get_bool("tokenizer.ggml.add_bos_token").value_or(true);
+    v.add_bos = file.get_bool("tokenizer.ggml.add_bos_token").value_or(!bpe || llama3_pre);
     v.add_eos = file.get_bool("tokenizer.ggml.add_eos_token").value_or(false);
-    v.add_space_prefix = file.get_bool("tokenizer.ggml.add_space_prefix").value_or(true);
+    v.add_space_prefix = file.get_bool("tokenizer.ggml.add_space_prefix").value_or(!bpe);
 
     try {
         return from_vocab(std::move(v));
