@@ -98,7 +98,16 @@ void TestGuiCatalog::downloadFromTheCatalogResumesAndAnswers() {
     window->show();
     QVERIFY(QTest::qWaitForWindowExposed(window));
 
-    // The catalog comes from the test server.
+    // The bundled catalog first: a picture of the page as a person sees it after installing.
+    QVERIFY2(click(window, "openCatalogButton"), "no visible openCatalogButton");
+    QTRY_VERIFY_WITH_TIMEOUT(find(window, "downloadButton-bitnet-b1.58-2b-4t-i2_s") != nullptr, 5000);
+    QTest::qWait(300);
+    const QString artifacts = qEnvironmentVariable("TERN_TEST_ARTIFACTS", QDir::tempPath());
+    QDir().mkpath(artifacts);
+    QVERIFY(window->grabWindow().save(artifacts + "/gui-catalog-bundled.png"));
+    QVERIFY2(click(window, "backToChatButton"), "no Back button");
+
+    // Then the catalog comes from the test server.
     QSignalSpy refreshed(&ctx.catalog(), &CatalogModel::refreshFinished);
     ctx.catalog().setUrl(server.url("/catalog.json"));
     ctx.catalog().refresh();
@@ -123,8 +132,6 @@ void TestGuiCatalog::downloadFromTheCatalogResumesAndAnswers() {
     QTRY_VERIFY_WITH_TIMEOUT(ctx.downloads().get("stories260K.gguf").value("bytesDone").toLongLong() > body.size() / 6,
                              20000);
     QTest::qWait(100);
-    const QString artifacts = qEnvironmentVariable("TERN_TEST_ARTIFACTS", QDir::tempPath());
-    QDir().mkpath(artifacts);
     QVERIFY(window->grabWindow().save(artifacts + "/gui-catalog-download.png"));
 
     QVERIFY2(installed.wait(60000) || installed.size() > 0, "the download did not install");
