@@ -102,3 +102,17 @@ std::string render_chat(const std::vector<ChatMessage>& messages, ChatFamily fam
 std::vector<std::string> chat_stop_strings(ChatFamily family);
 
 }  // namespace tern
+
+namespace tern {
+
+class Tokenizer;
+
+// The token ids of a conversation in a chat family, ready to generate from: BOS (when the vocab
+// adds one), then the rendered template. The template's markers are parsed as special tokens;
+// the messages' own text never is, so "<|eot_id|>" typed by a user stays text (llama.cpp parses
+// the whole prompt, which lets a user inject control tokens). Message text is trimmed. For
+// COMPLETION this is encode(render_completion_prompt(messages), add BOS).
+std::vector<int32_t> encode_chat(const Tokenizer& tokenizer, const std::vector<ChatMessage>& messages,
+                                 ChatFamily family, bool add_generation_prompt = true);
+
+}  // namespace tern
