@@ -84,24 +84,42 @@ int cmd_chat(const QStringList& args) {
     QCommandLineParser p;
     add_model_options(p);
     add_sampling_options(p);
-    if (!parse_or_throw(p, args, "Interactive session. Models without a chat template run in completion mode: each "
-                                  "line you type is appended to the text so far and the model continues it. "
-                                  "When the text outgrows the context, its oldest part is dropped. Ctrl-C stops an "
-                                  "answer; an empty line or Ctrl-D ends."))
+    p.addOption({"system", "System prompt (chat models).", "TEXT"});
+    p.addOption({"chat-template", "Chat format instead of the one the model names: completion, llama3, bitnet, "
+                                  "chatml, mistral, falcon3, gemma, phi3.", "NAME"});
+    if (!parse_or_throw(p, args, "Interactive session. Models with a chat template hold a conversation in that "
+                                  "format; models without one run in completion mode: each line you type is appended "
+                                  "to the text so far and the model continues it. When the conversation outgrows "
+                                  "the context, its oldest part is dropped. Ctrl-C stops an answer; an empty line "
+                                  "or Ctrl-D ends."))
         return 0;
     const std::string path = model_path(p);
     const GenerateParams gp = generate_params(p);
     const SessionOptions so = session_options(p);
     auto model = Model::load(path);
     warn_context(*model, so);
+    ChatFormat format = model->chat_format();
+    if (p.isSet("chat-template")) {
+        const auto f = chat_family_from_name(p.value("chat-template").toStdString());
+        if (!f) throw Error("--chat-template: unknown format '" + p.value("chat-template").toStdString() + "'");
+        format = {*f, false};
+    }
     Session session(*model, so);
     const HParams& hp = model->hparams();
-    std::fprintf(stderr, "%s: %s, %s, %d layers%s, context %d tokens; completion mode.\n"
-                         "Type a text and press Enter; the model continues it. An empty line quits.\n",
-                 path.c_str(), hp.arch.c_str(), model->main_type().c_str(), hp.n_layer,
-                 hp.n_expert ? (", " + std::to_string(hp.n_expert) + " experts").c_str() : "", session.n_ctx());
+    const bool chat_mode = format.family != ChatFamily::COMPLETION;
+    std::fprintf(stderr, "%s: %s, %s, %d layers%s, context %d tokens; %s.\n", path.c_str(), hp.arch.c_str(),
+                 model->main_type().c_str(), hp.n_layer,
+                 hp.n_expert ? (", " + std::to_string(hp.n_expert) + " experts").c_str() : "", session.n_ctx(),
+                 chat_mode ? ("chat mode, " + std::string(chat_family_name(format.family)) + " format").c_str()
+                           : "completion mode");
+    if (format.guessed)
+        std::fprintf(stderr, "tern-cli: the model's chat template is not one Tern knows; using the %s format "
+                             "(--chat-template chooses another)\n", std::string(chat_family_name(format.family)).c_str());
+    std::fprintf(stderr, chat_mode ? "Type a message and press Enter. An empty line quits.\n"
+                                   : "Type a text and press Enter; the model continues it. An empty line quits.\n");
     std::signal(SIGINT, on_sigint);
     std::vector<ChatMessage> history;
+    if (chat_mode && p.isSet("system")) history.push_back({"system", p.value("system").toStdString()});
     std::string line;
     for (;;) {
         std::fputs("> ", stderr);
@@ -114,8 +132,8 @@ int cmd_chat(const QStringList& args) {
         bool truncated = false;
         const int32_t reserve = gp.max_tokens > 0 ? gp.max_tokens : session.n_ctx() / 4;
         const std::vector<int32_t> prompt =
-            session.fit_prompt(model->tokenizer().encode(render_completion_prompt(history), true), reserve, &truncated);
-        if (truncated) std::fprintf(stderr, "[the text is longer than the context: its oldest part is left out]\n");
+            encode_chat_to_fit(model->tokenizer(), history, format.family, session.n_ctx(), reserve, &truncated);
+        if (truncated) std::fprintf(stderr, "[the conversation is longer than the context: its oldest part is left out]\n");
         std::string answer;
         g_cancel.store(false);
         g_generating.store(true);

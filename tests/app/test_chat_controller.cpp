@@ -6,6 +6,7 @@
 
 #include "tern/model.h"
 #include "tern/session.h"
+#include "tern/tokenizer.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -31,6 +32,7 @@ private slots:
     void switchingModelsWhileGeneratingIsSafe();
     void renameDeleteAndSearch();
     void invalidModelFileIsRefusedAndNeverListed();
+    void chatModelsUseTheirTemplate();
 
 private:
     bool waitReady();
@@ -283,6 +285,30 @@ void TestChatController::invalidModelFileIsRefusedAndNeverListed() {
     ctx_->models().refresh();
     QCOMPARE(ctx_->models().count(), 1);
     QVERIFY(!ctx_->models().find("broken.gguf"));
+}
+
+void TestChatController::chatModelsUseTheirTemplate() {
+    // The tiny BitNet b1.58 fixture is a chat model by architecture (BitNet 2B4T's
+    // "User: ...<|eot_id|>Assistant: " format): its prompts are rendered with that template.
+    TERN_REQUIRE_SHARED(shared);
+    const QString file = shared + "/fixtures/bitnet-b158/tiny-bitnet-b158.TQ2_0.gguf";
+    QCOMPARE(ctx_->models().importFile(file), QString());
+    ChatController& c = ctx_->chat();
+    c.selectModel("tiny-bitnet-b158.TQ2_0.gguf");
+    QVERIFY(waitReady());
+    QVERIFY(!c.completionMode());
+    QCOMPARE(ctx_->models().get("tiny-bitnet-b158.TQ2_0.gguf").value("chatFormat").toString(), QString("bitnet"));
+    params_.max_tokens = 4;
+    c.setParamsOverride(params_);
+    c.newConversation();
+    answer("Hello");
+    answer("And then?");
+    auto m = Model::load(file.toStdString());
+    const std::vector<tern::ChatMessage> history = {
+        {"user", "Hello"}, {"assistant", ctx_->store().messages(c.currentConversationId())[1].text.toStdString()},
+        {"user", "And then?"}};
+    const size_t expected = tern::encode_chat(m->tokenizer(), history, tern::ChatFamily::BITNET).size();
+    QCOMPARE(size_t(ctx_->store().messages(c.currentConversationId()).last().stats.promptTokens), expected);
 }
 
 QTEST_GUILESS_MAIN(TestChatController)

@@ -66,7 +66,7 @@ QString ChatController::modelName() const {
 
 bool ChatController::completionMode() const {
     const ModelInfo* m = models_.find(modelId_);
-    return !m || !m->hasChatTemplate;
+    return !m || m->chatFamily == tern::ChatFamily::COMPLETION;
 }
 
 void ChatController::setStatus(const QString& s) {
@@ -110,6 +110,9 @@ void ChatController::onModelLoaded(const QString& path, const QString& error) {
     modelReady_ = error.isEmpty();
     modelLoading_ = false;
     setStatus(error);
+    if (error.isEmpty() && m->chatFamilyGuessed)
+        setStatus(tr("%1 has a chat template Tern does not recognise; its conversations use the %2 format.")
+                      .arg(m->name, QString::fromLatin1(tern::chat_family_name(m->chatFamily).data())));
     emit modelChanged();
     if (!error.isEmpty()) emit errorOccurred(error);
 }
@@ -210,7 +213,9 @@ void ChatController::startAnswer(qint64 conversationId) {
 
     GenerationRequest req;
     req.id = nextRequest_++;
-    req.prompt = QString::fromStdString(tern::render_completion_prompt(history));
+    req.messages = std::move(history);
+    const ModelInfo* model = models_.find(modelId_);
+    req.family = model ? model->chatFamily : tern::ChatFamily::COMPLETION;
     req.params = override_ ? *override_ : settings_.generateParams();
 
     Inflight f;

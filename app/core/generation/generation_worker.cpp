@@ -54,7 +54,7 @@ void GenerationWorker::generate(const GenerationRequest& request) {
         // A conversation longer than the context keeps its most recent part.
         const int32_t reserve = request.params.max_tokens > 0 ? request.params.max_tokens : session_->n_ctx() / 4;
         const std::vector<int32_t> prompt =
-            session_->fit_prompt(model_->tokenizer().encode(request.prompt.toStdString(), true), reserve);
+            tern::encode_chat_to_fit(model_->tokenizer(), request.messages, request.family, session_->n_ctx(), reserve);
         std::string text, pending;
         int pendingTokens = 0;
         QElapsedTimer sinceEmit;

@@ -4,6 +4,7 @@
 // engine checks before every token, so it takes effect within one decoded token.
 #pragma once
 
+#include "tern/chat.h"
 #include "tern/session.h"
 
 #include <QObject>
@@ -20,7 +21,8 @@ namespace tern::app {
 
 struct GenerationRequest {
     quint64 id = 0;              // unique per request; results carry it back
-    QString prompt;              // text the model continues (already rendered)
+    std::vector<tern::ChatMessage> messages;   // the conversation so far, newest last
+    tern::ChatFamily family = tern::ChatFamily::COMPLETION;  // how it becomes a prompt
     tern::GenerateParams params;
 };
 

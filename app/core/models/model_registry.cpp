@@ -35,6 +35,9 @@ ModelInfo ModelRegistry::inspect(const QString& path) {
     info.nExpertUsed = hp.n_expert_used;
     info.contextLength = hp.n_ctx_train;
     info.hasChatTemplate = m->gguf().find("tokenizer.chat_template") != nullptr;
+    const tern::ChatFormat format = m->chat_format();
+    info.chatFamily = format.family;
+    info.chatFamilyGuessed = format.guessed;
     return info;
 }
 
@@ -139,7 +142,10 @@ QVariant ModelRegistry::data(const QModelIndex& index, int role) const {
     case ExpertsRole: return m.nExpert;
     case ExpertsUsedRole: return m.nExpertUsed;
     case ContextRole: return m.contextLength;
-    case CompletionRole: return !m.hasChatTemplate;
+    case CompletionRole: return m.chatFamily == tern::ChatFamily::COMPLETION;
+    case ChatFormatRole: return QString::fromLatin1(tern::chat_family_name(m.chatFamily).data(),
+                                                    qsizetype(tern::chat_family_name(m.chatFamily).size()));
+    case ChatFormatGuessedRole: return m.chatFamilyGuessed;
     case DescriptionRole: {
         QString s = QStringLiteral("%1 · %2 · %3 MB").arg(m.architecture, m.type).arg(double(m.sizeBytes) / 1e6, 0, 'f', 1);
         if (m.nExpert > 0) s += QStringLiteral(" · %1 experts (%2 active)").arg(m.nExpert).arg(m.nExpertUsed);
@@ -154,7 +160,7 @@ QHash<int, QByteArray> ModelRegistry::roleNames() const {
             {ArchitectureRole, "architecture"}, {TypeRole, "tensorType"}, {SizeRole, "sizeBytes"},
             {ParamsTotalRole, "paramsTotal"}, {ParamsActiveRole, "paramsActive"}, {ExpertsRole, "experts"},
             {ExpertsUsedRole, "expertsUsed"}, {ContextRole, "contextLength"}, {CompletionRole, "completionMode"},
-            {DescriptionRole, "description"}};
+            {DescriptionRole, "description"}, {ChatFormatRole, "chatFormat"}, {ChatFormatGuessedRole, "chatFormatGuessed"}};
 }
 
 }  // namespace tern::app

@@ -3,6 +3,8 @@
 // error is kept for the UI); `.part` files of unfinished downloads never are.
 #pragma once
 
+#include "tern/chat.h"
+
 #include <QAbstractListModel>
 #include <QString>
 #include <QVariantMap>
@@ -20,7 +22,9 @@ struct ModelInfo {
     qint64 paramsTotal = 0, paramsActive = 0;
     int nExpert = 0, nExpertUsed = 0;
     int contextLength = 0;
-    bool hasChatTemplate = false;  // false: completion mode
+    bool hasChatTemplate = false;  // tokenizer.chat_template present
+    tern::ChatFamily chatFamily = tern::ChatFamily::COMPLETION;  // how conversations are rendered
+    bool chatFamilyGuessed = false;  // a template Tern does not recognise: a default family is used
 };
 
 class ModelRegistry : public QAbstractListModel {
@@ -28,7 +32,8 @@ class ModelRegistry : public QAbstractListModel {
     Q_PROPERTY(int count READ count NOTIFY countChanged)
 public:
     enum Role { IdRole = Qt::UserRole + 1, PathRole, NameRole, ArchitectureRole, TypeRole, SizeRole, ParamsTotalRole,
-                ParamsActiveRole, ExpertsRole, ExpertsUsedRole, ContextRole, CompletionRole, DescriptionRole };
+                ParamsActiveRole, ExpertsRole, ExpertsUsedRole, ContextRole, CompletionRole, DescriptionRole,
+                ChatFormatRole, ChatFormatGuessedRole };
 
     explicit ModelRegistry(const QString& modelsDir, QObject* parent = nullptr);
 

@@ -5,6 +5,7 @@
 // `bitnet-b1.58` and `bitnet-25` (BitNet b1.58 2B4T). Each is described in engine/src/model/.
 #pragma once
 
+#include "tern/chat.h"
 #include "tern/types.h"
 
 #include <cstdint>
@@ -70,6 +71,9 @@ public:
     uint64_t converted_bytes() const;
     // Most common matrix type ("TQ2_0", "Q8_0", ...) for display.
     std::string main_type() const;
+    // How conversations are turned into a prompt: detected from tokenizer.chat_template and the
+    // architecture (tern/chat.h); COMPLETION for models without a template.
+    ChatFormat chat_format() const;
 
 private:
     Model();

@@ -1,6 +1,8 @@
 #include "tern/chat.h"
 #include "tern/tokenizer.h"
 
+#include <algorithm>
+
 namespace tern {
 
 namespace {
@@ -49,6 +51,29 @@ std::vector<int32_t> encode_chat(const Tokenizer& tokenizer, const std::vector<C
         pos = end + 1;
     }
     return ids;
+}
+
+std::vector<int32_t> encode_chat_to_fit(const Tokenizer& tokenizer, std::vector<ChatMessage> messages,
+                                        ChatFamily family, int32_t n_ctx, int32_t reserve, bool* dropped) {
+    if (dropped) *dropped = false;
+    reserve = std::clamp(reserve, 1, std::max(1, n_ctx / 2));
+    const auto limit = static_cast<size_t>(std::max(2, n_ctx - reserve));
+    if (family == ChatFamily::COMPLETION) {
+        std::vector<int32_t> ids = encode_chat(tokenizer, messages, family);
+        if (ids.size() <= limit) return ids;
+        const bool bos = tokenizer.bos() >= 0 && ids.front() == tokenizer.bos();
+        std::vector<int32_t> kept(bos ? 1 : 0, tokenizer.bos());
+        kept.insert(kept.end(), ids.end() - static_cast<std::ptrdiff_t>(limit - kept.size()), ids.end());
+        if (dropped) *dropped = true;
+        return kept;
+    }
+    for (;;) {
+        std::vector<int32_t> ids = encode_chat(tokenizer, messages, family);
+        const size_t first = !messages.empty() && messages.front().role == "system" ? 1 : 0;
+        if (ids.size() <= limit || messages.size() <= first + 1) return ids;
+        messages.erase(messages.begin() + static_cast<std::ptrdiff_t>(first));
+        if (dropped) *dropped = true;
+    }
 }
 
 }  // namespace tern

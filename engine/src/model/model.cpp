@@ -70,6 +70,11 @@ uint64_t Model::weight_bytes() const {
 
 uint64_t Model::converted_bytes() const { return weights_->converted_bytes(); }
 
+ChatFormat Model::chat_format() const {
+    const auto tpl = file_->get_string("tokenizer.chat_template");
+    return detect_chat_format(tpl ? *tpl : std::string_view(), hp_.arch);
+}
+
 std::string Model::main_type() const {
     std::map<std::string_view, uint64_t> bytes;
     for (const auto& t : file_->tensors())
