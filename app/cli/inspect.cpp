@@ -102,6 +102,12 @@ int cmd_info(const QStringList& args) {
     if (auto name = f.get_string("general.name")) std::printf("name:            %.*s\n", int(name->size()), name->data());
     std::printf("architecture:    %s%s\n", hp.arch.c_str(), hp.n_expert ? " (mixture of experts)" : "");
     std::printf("type:            %s\n", model->main_type().c_str());
+    if (model->converted_bytes() > 0)
+        std::printf("converted:       %s of I2_S weights repacked at load (in memory, besides the mapping)\n",
+                    human_bytes(model->converted_bytes()).c_str());
+    const ChatFormat chat = model->chat_format();
+    std::printf("chat format:     %s%s\n", std::string(chat_family_name(chat.family)).c_str(),
+                chat.guessed ? " (template not recognised: default)" : "");
     std::printf("parameters:      %.3f M total, %.3f M active per token\n", static_cast<double>(model->n_params()) / 1e6,
                 static_cast<double>(model->n_params_active()) / 1e6);
     std::printf("n_vocab:         %d\n", hp.n_vocab);
