@@ -4,11 +4,11 @@
 // no pair has a rank. Same order of operations and tie-breaks as llama.cpp's llm_tokenizer_bpe, so
 // the ids match its test vectors exactly.
 #include "tokenizer/bpe.h"
+#include "tokenizer/merge.h"
 
 #include "tern/error.h"
 
 #include <algorithm>
-#include <queue>
 
 namespace tern::detail {
 
@@ -36,27 +36,6 @@ const ByteMap& byte_map() {
     static const ByteMap m;
     return m;
 }
-
-struct Symbol {
-    int32_t prev;
-    int32_t next;
-    size_t start;
-    size_t len;
-};
-
-struct Bigram {
-    int rank;
-    int32_t left;
-    int32_t right;
-    size_t len;   // merged length when queued: detects stale entries
-};
-
-// Lowest rank on top; among equal ranks, the leftmost pair.
-struct BigramOrder {
-    bool operator()(const Bigram& a, const Bigram& b) const {
-        return a.rank > b.rank || (a.rank == b.rank && a.left > b.left);
-    }
-};
 
 std::string decode_normal(const std::string& text) {
     std::string out;
@@ -190,48 +169,21 @@ void BpeTokenizer::encode_text(std::string_view text, std::vector<int32_t>& out)
 
 void BpeTokenizer::encode_word(const std::string& word, std::vector<int32_t>& out) const {
     const std::string_view w(word);
-    std::vector<Symbol> syms;
     if (ignore_merges_ && find(w) >= 0) {
         out.push_back(find(w));
         return;
     }
-    // One symbol per character of the byte alphabet (= one per input byte).
-    for (size_t off = 0; off < w.size();) {
-        const int r = utf8_scan(w.substr(off));
-        const size_t len = r > 0 ? static_cast<size_t>(r) : 1;
-        const auto idx = static_cast<int32_t>(syms.size());
-        syms.push_back({idx - 1, off + len < w.size() ? idx + 1 : -1, off, len});
-        off += len;
-    }
-
-    std::priority_queue<Bigram, std::vector<Bigram>, BigramOrder> queue;
-    auto try_add = [&](int32_t left, int32_t right) {
-        if (left < 0 || right < 0) return;
-        const Symbol& l = syms[static_cast<size_t>(left)];
-        const Symbol& r = syms[static_cast<size_t>(right)];
-        const int rk = rank(w.substr(l.start, l.len), w.substr(r.start, r.len));
-        if (rk < 0) return;
-        queue.push({rk, left, right, l.len + r.len});
-    };
-    for (size_t i = 1; i < syms.size(); ++i) try_add(static_cast<int32_t>(i - 1), static_cast<int32_t>(i));
-
-    while (!queue.empty()) {
-        const Bigram top = queue.top();
-        queue.pop();
-        Symbol& l = syms[static_cast<size_t>(top.left)];
-        Symbol& r = syms[static_cast<size_t>(top.right)];
-        // Symbols only grow or die, so unchanged lengths mean the pair is still adjacent and unmerged.
-        if (l.len == 0 || r.len == 0 || l.len + r.len != top.len) continue;
-        l.len += r.len;
-        r.len = 0;
-        l.next = r.next;
-        if (r.next >= 0) syms[static_cast<size_t>(r.next)].prev = top.left;
-        try_add(l.prev, top.left);
-        try_add(top.left, l.next);
-    }
+    // One symbol per character of the byte alphabet (= one per input byte); GPT-2 BPE merges
+    // the pair with the lowest rank in the merges list first.
+    std::vector<MergeSymbol> syms = split_characters(w, utf8_scan);
+    merge_symbols(syms, [&](size_t start, size_t left_len, size_t right_len) -> std::optional<double> {
+        const int rk = rank(w.substr(start, left_len), w.substr(start + left_len, right_len));
+        if (rk < 0) return std::nullopt;
+        return -static_cast<double>(rk);
+    });
 
     for (int32_t i = syms.empty() ? -1 : 0; i >= 0; i = syms[static_cast<size_t>(i)].next) {
-        const Symbol& sym = syms[static_cast<size_t>(i)];
+        const MergeSymbol& sym = syms[static_cast<size_t>(i)];
         const std::string_view piece = w.substr(sym.start, sym.len);
         const int32_t id = find(piece);
         if (id >= 0) {

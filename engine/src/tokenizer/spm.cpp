@@ -3,10 +3,10 @@
 // Same algorithm and tie-breaks as llama.cpp's llm_tokenizer_spm (src/llama-vocab.cpp), so the ids
 // match its test vectors exactly.
 #include "tokenizer/spm.h"
+#include "tokenizer/merge.h"
 
 #include "tern/error.h"
 
-#include <queue>
 #include <string>
 
 namespace tern::detail {
@@ -37,27 +37,6 @@ std::string unescape_spaces(const std::string& text) {
 }
 
 // A symbol is a span of the escaped text; merged-away symbols keep len 0.
-struct Symbol {
-    int32_t prev;
-    int32_t next;
-    size_t start;
-    size_t len;
-};
-
-struct Bigram {
-    float score;
-    int32_t left;
-    int32_t right;
-    size_t len;   // len of the merged text when queued: detects stale entries
-};
-
-// Highest score on top; among equal scores, the leftmost pair.
-struct BigramOrder {
-    bool operator()(const Bigram& a, const Bigram& b) const {
-        return a.score < b.score || (a.score == b.score && a.left > b.left);
-    }
-};
-
 }  // namespace
 
 int byte_token_value(std::string_view text) {
@@ -122,45 +101,16 @@ std::vector<int32_t> SpmTokenizer::encode(std::string_view text, bool add_specia
 
 void SpmTokenizer::encode_fragment(const std::string& s, std::vector<int32_t>& out) const {
     const std::string_view text(s);
-    std::vector<Symbol> syms;
-    syms.reserve(text.size());
-    for (size_t off = 0; off < text.size();) {
-        const int r = utf8_scan(text.substr(off));
-        const size_t len = r > 0 ? static_cast<size_t>(r) : 1;   // ill-formed bytes stand alone
-        const auto idx = static_cast<int32_t>(syms.size());
-        syms.push_back({idx - 1, off + len < text.size() ? idx + 1 : -1, off, len});
-        off += len;
-    }
-
-    std::priority_queue<Bigram, std::vector<Bigram>, BigramOrder> queue;
-    auto try_add = [&](int32_t left, int32_t right) {
-        if (left < 0 || right < 0) return;
-        const Symbol& l = syms[static_cast<size_t>(left)];
-        const size_t len = l.len + syms[static_cast<size_t>(right)].len;
-        const int32_t id = find(text.substr(l.start, len));
-        if (id < 0) return;
-        queue.push({vocab_.scores[static_cast<size_t>(id)], left, right, len});
-    };
-    for (size_t i = 1; i < syms.size(); ++i) try_add(static_cast<int32_t>(i - 1), static_cast<int32_t>(i));
-
-    while (!queue.empty()) {
-        const Bigram top = queue.top();
-        queue.pop();
-        Symbol& l = syms[static_cast<size_t>(top.left)];
-        Symbol& r = syms[static_cast<size_t>(top.right)];
-        // Symbols only grow to the right or die, so unchanged lengths mean the pair is still
-        // adjacent and unmerged.
-        if (l.len == 0 || r.len == 0 || l.len + r.len != top.len) continue;
-        l.len += r.len;
-        r.len = 0;
-        l.next = r.next;
-        if (r.next >= 0) syms[static_cast<size_t>(r.next)].prev = top.left;
-        try_add(l.prev, top.left);
-        try_add(top.left, l.next);
-    }
+    std::vector<MergeSymbol> syms = split_characters(text, utf8_scan);
+    // SentencePiece BPE: the pair whose concatenation is a token with the highest score first.
+    merge_symbols(syms, [&](size_t start, size_t left_len, size_t right_len) -> std::optional<double> {
+        const int32_t id = find(text.substr(start, left_len + right_len));
+        if (id < 0) return std::nullopt;
+        return vocab_.scores[static_cast<size_t>(id)];
+    });
 
     for (int32_t i = syms.empty() ? -1 : 0; i >= 0; i = syms[static_cast<size_t>(i)].next) {
-        const Symbol& sym = syms[static_cast<size_t>(i)];
+        const MergeSymbol& sym = syms[static_cast<size_t>(i)];
         const std::string_view piece = text.substr(sym.start, sym.len);
         const int32_t id = find(piece);
         if (id >= 0) {
