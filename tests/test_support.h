@@ -3,11 +3,13 @@
 
 #include <QtTest>
 #include <QByteArray>
+#include <QList>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QString>
 
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -53,6 +55,35 @@ inline std::vector<float> readF32(const QString& path) {
     std::vector<float> v(static_cast<size_t>(b.size()) / sizeof(float));
     if (!v.empty()) std::memcpy(v.data(), b.constData(), v.size() * sizeof(float));
     return v;
+}
+
+// llama.cpp's tokenizer test vectors (../shared/fixtures/README.md §3). The .inp file holds the
+// cases separated by "\n__ggml_vocab_test__\n" (a separator at the very end adds no case); the
+// .out file one line of space-separated ids per case.
+inline std::vector<std::string> vocabTestInputs(const QByteArray& raw) {
+    const std::string s = raw.toStdString();
+    const std::string sep = "\n__ggml_vocab_test__\n";
+    std::vector<std::string> out;
+    for (size_t pos = 0; pos < s.size();) {
+        size_t next = s.find(sep, pos);
+        if (next == std::string::npos) next = s.size();
+        out.push_back(s.substr(pos, next - pos));
+        pos = next == s.size() ? next : next + sep.size();
+    }
+    return out;
+}
+
+inline std::vector<std::vector<int32_t>> vocabTestExpected(const QByteArray& raw) {
+    std::vector<std::vector<int32_t>> out;
+    QList<QByteArray> lines = raw.split('\n');
+    if (!lines.isEmpty() && lines.back().isEmpty()) lines.removeLast();
+    for (const QByteArray& line : lines) {
+        std::vector<int32_t> ids;
+        for (const QByteArray& t : line.trimmed().split(' '))
+            if (!t.isEmpty()) ids.push_back(t.toInt());
+        out.push_back(std::move(ids));
+    }
+    return out;
 }
 
 }  // namespace tern::test

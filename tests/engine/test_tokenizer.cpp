@@ -72,36 +72,6 @@ Vocab tinyVocab(bool spacePrefix) {
     return v;
 }
 
-std::vector<std::string> splitInp(const QByteArray& raw) {
-    const std::string s = raw.toStdString();
-    const std::string sep = "\n__ggml_vocab_test__\n";
-    std::vector<std::string> out;
-    size_t pos = 0;
-    while (pos < s.size()) {
-        const size_t next = s.find(sep, pos);
-        if (next == std::string::npos) {
-            out.push_back(s.substr(pos));
-            break;
-        }
-        out.push_back(s.substr(pos, next - pos));
-        pos = next + sep.size();
-    }
-    return out;
-}
-
-std::vector<std::vector<int32_t>> readOut(const QByteArray& raw) {
-    std::vector<std::vector<int32_t>> out;
-    QList<QByteArray> lines = raw.split('\n');
-    if (!lines.isEmpty() && lines.back().isEmpty()) lines.removeLast();
-    for (const QByteArray& line : lines) {
-        std::vector<int32_t> ids;
-        for (const QByteArray& tok : line.trimmed().split(' '))
-            if (!tok.isEmpty()) ids.push_back(tok.toInt());
-        out.push_back(ids);
-    }
-    return out;
-}
-
 }  // namespace
 
 class TestTokenizer : public QObject {
@@ -322,8 +292,8 @@ private slots:
             QVERIFY(tok->is_eog(32000) && tok->is_eog(32007));
             QVERIFY(!tok->is_eog(32010) && !tok->is_eog(2));   // <|user|>; </s> is USER_DEFINED here
         }
-        const auto inputs = splitInp(tern::test::readAll(base + ".inp"));
-        const auto expected = readOut(tern::test::readAll(base + ".out"));
+        const auto inputs = tern::test::vocabTestInputs(tern::test::readAll(base + ".inp"));
+        const auto expected = tern::test::vocabTestExpected(tern::test::readAll(base + ".out"));
         QCOMPARE(inputs.size(), size_t(46));
         QCOMPARE(expected.size(), inputs.size());
         for (size_t i = 0; i < inputs.size(); ++i) {

@@ -64,35 +64,6 @@ Vocab tinyBpe(std::vector<std::string> merges) {
     return v;
 }
 
-// The .inp file: pieces separated by "\n__ggml_vocab_test__\n". The file ends with a separator;
-// the empty piece after it repeats an earlier empty case, which llama.cpp's map collapses, and
-// has no line in .out, so it is not returned.
-std::vector<std::string> readInputs(const QByteArray& raw) {
-    const std::string s = raw.toStdString();
-    const std::string sep = "\n__ggml_vocab_test__\n";
-    std::vector<std::string> out;
-    for (size_t pos = 0; pos < s.size();) {
-        size_t next = s.find(sep, pos);
-        if (next == std::string::npos) next = s.size();
-        out.push_back(s.substr(pos, next - pos));
-        pos = next == s.size() ? next : next + sep.size();
-    }
-    return out;
-}
-
-std::vector<std::vector<int32_t>> readExpected(const QByteArray& raw) {
-    std::vector<std::vector<int32_t>> out;
-    QList<QByteArray> lines = raw.split('\n');
-    if (!lines.isEmpty() && lines.back().isEmpty()) lines.removeLast();
-    for (const QByteArray& line : lines) {
-        std::vector<int32_t> ids;
-        for (const QByteArray& t : line.trimmed().split(' '))
-            if (!t.isEmpty()) ids.push_back(t.toInt());
-        out.push_back(std::move(ids));
-    }
-    return out;
-}
-
 std::unique_ptr<Tokenizer> loadVocab(const QString& shared, const QString& name) {
     const auto file = tern::GgufFile::open(tern::test::fixture(shared, "vocab/ggml-vocab-" + name + ".gguf"));
     return Tokenizer::from_gguf(*file);
@@ -242,8 +213,8 @@ private slots:
         QCOMPARE(QString::fromStdString(tok->vocab().pre), pre);
         QCOMPARE(tok->n_vocab(), nVocab);
         const QString base = shared + "/fixtures/vocab/ggml-vocab-" + name + ".gguf";
-        const auto inputs = readInputs(tern::test::readAll(base + ".inp"));
-        const auto expected = readExpected(tern::test::readAll(base + ".out"));
+        const auto inputs = tern::test::vocabTestInputs(tern::test::readAll(base + ".inp"));
+        const auto expected = tern::test::vocabTestExpected(tern::test::readAll(base + ".out"));
         QCOMPARE(inputs.size(), size_t(46));
         QCOMPARE(expected.size(), inputs.size());
         for (size_t i = 0; i < expected.size(); ++i) {
