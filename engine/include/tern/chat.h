@@ -118,7 +118,7 @@ std::vector<int32_t> encode_chat(const Tokenizer& tokenizer, const std::vector<C
 // encode_chat for a prompt that must leave `reserve` of `n_ctx` positions for the answer: the
 // oldest messages after a leading system message are dropped until it fits (the template stays
 // whole; the newest message is always kept). *dropped tells whether any was. For COMPLETION the
-// text is cut from the front instead (keeping BOS), as Session::fit_prompt does.
+// text is cut from the front instead (keeping BOS).
 std::vector<int32_t> encode_chat_to_fit(const Tokenizer& tokenizer, std::vector<ChatMessage> messages,
                                         ChatFamily family, int32_t n_ctx, int32_t reserve, bool* dropped = nullptr);
 

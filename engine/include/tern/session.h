@@ -81,11 +81,6 @@ public:
     // Top-k expert ids of the last eval, per MoE layer: [n_tokens × n_expert_used] each.
     const std::vector<std::vector<int32_t>>& routing() const { return routing_; }
 
-    // A prompt that fits the context with `reserve` positions left for the answer (reserve is
-    // clamped to [1, n_ctx/2]): unchanged when it fits, else BOS (if it starts with it) plus its
-    // most recent tokens. *truncated tells which. For conversations longer than the context.
-    std::vector<int32_t> fit_prompt(std::vector<int32_t> prompt, int32_t reserve, bool* truncated = nullptr) const;
-
     // Tokenizes `prompt` (with BOS), reuses the longest identical prefix already in the KV
     // cache, evaluates the rest, then samples until EOS, max_tokens, a full context or
     // `cancel` (checked before every token). Throws tern::Error if the prompt does not fit.

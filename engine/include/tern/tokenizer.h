@@ -62,8 +62,9 @@ public:
         return encode(text, add_special);
     }
     // The bytes of one token as it appears in text (byte tokens <0xNN> → that byte, U+2581 →
-    // space, control tokens → empty). May be an incomplete UTF-8 sequence.
-    virtual std::string token_bytes(int32_t id) const = 0;
+    // space, control tokens → empty). May be an incomplete UTF-8 sequence. Throws tern::Error
+    // for an id outside [0, n_vocab).
+    std::string token_bytes(int32_t id) const;
     // Whole-sequence decode (valid UTF-8 assumed; a leading space after BOS is removed as
     // llama.cpp does when the vocab adds a space prefix).
     std::string decode(const std::vector<int32_t>& ids) const;
@@ -71,6 +72,7 @@ public:
 protected:
     explicit Tokenizer(Vocab v) : vocab_(std::move(v)) {}
     Vocab vocab_;
+    std::vector<std::string> pieces_;  // token_bytes of every id, filled by each implementation
 };
 
 // Turns a stream of token byte pieces into text that is always whole UTF-8: bytes of an

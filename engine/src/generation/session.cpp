@@ -102,20 +102,6 @@ std::vector<float> Session::eval(std::span<const int32_t> tokens, bool all_logit
     return result;
 }
 
-std::vector<int32_t> Session::fit_prompt(std::vector<int32_t> prompt, int32_t reserve, bool* truncated) const {
-    if (truncated) *truncated = false;
-    reserve = std::clamp(reserve, 1, n_ctx_ / 2);
-    const auto limit = static_cast<size_t>(std::max(2, n_ctx_ - reserve));
-    if (prompt.size() <= limit) return prompt;
-    const int32_t bos = model_.tokenizer().bos();
-    const bool keep_bos = bos >= 0 && prompt.front() == bos;
-    std::vector<int32_t> kept;
-    if (keep_bos) kept.push_back(bos);
-    kept.insert(kept.end(), prompt.end() - static_cast<std::ptrdiff_t>(limit - kept.size()), prompt.end());
-    if (truncated) *truncated = true;
-    return kept;
-}
-
 GenerationStats Session::generate(std::string_view prompt, const GenerateParams& params, const TokenCallback& on_token,
                                   const std::atomic<bool>* cancel) {
     return generate(model_.tokenizer().encode(prompt, true), params, on_token, cancel);

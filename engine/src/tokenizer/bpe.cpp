@@ -104,12 +104,6 @@ int BpeTokenizer::rank(std::string_view left, std::string_view right) const {
     return it == ranks_.end() ? -1 : it->second;
 }
 
-std::string BpeTokenizer::token_bytes(int32_t id) const {
-    if (id < 0 || id >= n_vocab())
-        throw Error("token id " + std::to_string(id) + " is out of range (n_vocab " + std::to_string(n_vocab()) + ")");
-    return pieces_[static_cast<size_t>(id)];
-}
-
 std::vector<int32_t> BpeTokenizer::encode(std::string_view text, bool add_special) const {
     return encode(text, add_special, false);
 }

@@ -29,7 +29,6 @@ public:
 
     std::vector<int32_t> encode(std::string_view text, bool add_special) const override;
     std::vector<int32_t> encode(std::string_view text, bool add_special, bool parse_special) const override;
-    std::string token_bytes(int32_t id) const override;
 
 private:
     int32_t find(std::string_view piece) const;
@@ -42,7 +41,6 @@ private:
     std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>> ids_;
     std::unordered_map<std::string, int, StringHash, std::equal_to<>> ranks_;   // "left\xFFright"
     std::vector<int32_t> specials_;   // CONTROL/USER_DEFINED/UNKNOWN ids, longest text first
-    std::vector<std::string> pieces_; // token_bytes of every id
 };
 
 }  // namespace tern::detail

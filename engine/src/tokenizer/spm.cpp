@@ -76,12 +76,6 @@ int32_t SpmTokenizer::find(std::string_view piece) const {
     return it == ids_.end() ? -1 : it->second;
 }
 
-std::string SpmTokenizer::token_bytes(int32_t id) const {
-    if (id < 0 || id >= n_vocab())
-        throw Error("token id " + std::to_string(id) + " is out of range (n_vocab " + std::to_string(n_vocab()) + ")");
-    return pieces_[static_cast<size_t>(id)];
-}
-
 std::vector<int32_t> SpmTokenizer::encode(std::string_view text, bool add_special) const {
     std::vector<int32_t> out;
     if (add_special && vocab_.add_bos && vocab_.bos >= 0) out.push_back(vocab_.bos);

@@ -36,7 +36,6 @@ public:
 
     using Tokenizer::encode;  // the (text, add_special, parse_special) overload
     std::vector<int32_t> encode(std::string_view text, bool add_special) const override;
-    std::string token_bytes(int32_t id) const override;
 
 private:
     int32_t find(std::string_view piece) const;   // -1 when no token has this text
@@ -45,7 +44,6 @@ private:
     // Token text → id. For duplicate texts the last id wins, as llama.cpp's token_to_id.
     std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>> ids_;
     std::array<int32_t, 256> byte_ids_{};   // byte fallback token per byte value, -1 if none
-    std::vector<std::string> pieces_;       // token_bytes of every id, precomputed
 };
 
 }  // namespace tern::detail

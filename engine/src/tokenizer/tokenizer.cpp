@@ -132,6 +132,12 @@ std::unique_ptr<Tokenizer> Tokenizer::from_gguf(const GgufFile& file) {
     }
 }
 
+std::string Tokenizer::token_bytes(int32_t id) const {
+    if (id < 0 || id >= n_vocab())
+        throw Error("token id " + std::to_string(id) + " is out of range (n_vocab " + std::to_string(n_vocab()) + ")");
+    return pieces_[static_cast<size_t>(id)];
+}
+
 std::string Tokenizer::decode(const std::vector<int32_t>& ids) const {
     std::string out;
     // The piece that carries encode()'s space prefix is the first one after an optional BOS.
