@@ -133,6 +133,14 @@ void TestBitnet158::hparams() {
     // 2 layers × 589,824 projection elements, 68 bytes per 256 (the file's I2_S: 64 + 32/tensor).
     QCOMPARE(m->converted_bytes(), i2s ? uint64_t(2 * 589824 / 256 * 68) : uint64_t(0));
     if (!i2s) return;
+    {   // Describing a model (the app's model list) validates it without repacking.
+        LoadOptions describe;
+        describe.convert_weights = false;
+        auto d = Model::load(fixture(shared, "bitnet-b158/tiny-bitnet-b158.I2_S.gguf"), describe);
+        QCOMPARE(d->converted_bytes(), uint64_t(0));
+        QCOMPARE(d->weights().layers[0].wq->type, Type::I2_S);
+        QCOMPARE(QString::fromStdString(d->main_type()), QString("I2_S"));
+    }
     const QJsonObject scales = meta(shared)["projection_scales"].toObject();
     QCOMPARE(scales.size(), 14);
     for (int il = 0; il < 2; ++il) {

@@ -18,6 +18,7 @@ ModelRegistry::ModelRegistry(const QString& modelsDir, QObject* parent) : QAbstr
 
 ModelInfo ModelRegistry::inspect(const QString& path) {
     LoadOptions o;
+    o.convert_weights = false;  // describing, not running: no I2_S repacking (hundreds of MB)
     auto m = Model::load(path.toStdString(), o);
     const HParams& hp = m->hparams();
     ModelInfo info;

@@ -46,6 +46,10 @@ struct HParams {
 
 struct LoadOptions {
     bool load_tokenizer = true;
+    // Convert tensors the kernels cannot read in place (I2_S) at load time. false: validate
+    // everything but keep them as they are — for describing a model (a model list), not for
+    // running it.
+    bool convert_weights = true;
 };
 
 class Model {

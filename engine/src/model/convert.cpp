@@ -7,6 +7,9 @@
 #include "tern/error.h"
 
 #include <sys/mman.h>
+
+#include <cmath>
+#include <cstring>
 #include <unistd.h>
 
 #include <string>
@@ -28,15 +31,23 @@ void release_pages(const uint8_t* p, uint64_t n) {
 
 }  // namespace
 
-const GgufTensorInfo* convert_for_kernels(const GgufFile& f, const GgufTensorInfo& t, ModelWeights& owner) {
-    for (const ConvertedTensor& c : owner.converted)
-        if (c.source == &t) return &c.info;
+void check_convertible(const GgufFile& f, const GgufTensorInfo& t) {
     const std::string what = f.path() + ": tensor '" + t.name + "'";
     if (t.type != Type::I2_S)
         throw Error(what + ": type " + std::string(type_name(t.type)) + " needs no conversion");
     if (t.ne[0] % 256 != 0)
         throw Error(what + ": I2_S row length " + std::to_string(t.ne[0]) +
                     " is not a multiple of 256, which Tern's ternary kernels need");
+    float scale = 0.0f;  // one float32 after the n/4 bytes of codes (formats.md §3.2)
+    std::memcpy(&scale, t.data + t.n_elements() / 4, sizeof scale);
+    if (!std::isfinite(scale)) throw Error(what + ": I2_S scale is not a finite number");
+}
+
+const GgufTensorInfo* convert_for_kernels(const GgufFile& f, const GgufTensorInfo& t, ModelWeights& owner) {
+    for (const ConvertedTensor& c : owner.converted)
+        if (c.source == &t) return &c.info;
+    check_convertible(f, t);
+    const std::string what = f.path() + ": tensor '" + t.name + "'";
 
     ConvertedTensor& c = owner.converted.emplace_back();
     c.source = &t;

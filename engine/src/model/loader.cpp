@@ -44,7 +44,10 @@ const GgufTensorInfo* TensorLoader::matrix(const std::string& name, std::initial
     if (t && !is_weight_type(t->type))
         throw Error(f_.path() + ": tensor '" + name + "' has type " + std::string(type_name(t->type)) +
                     ", which cannot hold weights");
-    if (t && t->type == Type::I2_S) return convert_for_kernels(f_, *t, owner_);
+    if (t && t->type == Type::I2_S) {
+        if (convert_) return convert_for_kernels(f_, *t, owner_);
+        check_convertible(f_, *t);
+    }
     return t;
 }
 

@@ -14,8 +14,9 @@ namespace tern {
 
 class TensorLoader {
 public:
-    // Converted tensors (see matrix()) are stored in `owner`.
-    TensorLoader(const GgufFile& f, ModelWeights& owner) : f_(f), owner_(owner) {}
+    // Converted tensors (see matrix()) are stored in `owner`; convert = false leaves them as
+    // they are (LoadOptions::convert_weights).
+    TensorLoader(const GgufFile& f, ModelWeights& owner, bool convert = true) : f_(f), owner_(owner), convert_(convert) {}
 
     // A matrix or expert tensor (any supported weight type) of exactly this shape. An I2_S
     // tensor is returned converted (convert_for_kernels), the others in place in the mapping.
@@ -29,6 +30,7 @@ private:
     const GgufTensorInfo* get(const std::string& name, std::initializer_list<int64_t> shape, bool required);
     const GgufFile& f_;
     ModelWeights& owner_;
+    bool convert_ = true;
 };
 
 // The tensor in a layout the CPU kernels read, converted once into owner.converted (a second
@@ -38,6 +40,8 @@ private:
 // if touched). Throws tern::Error("<path>: tensor '<name>': ...") when the tensor cannot be
 // converted: a row length that is not a multiple of 256, a scale that is not finite.
 const GgufTensorInfo* convert_for_kernels(const GgufFile& f, const GgufTensorInfo& t, ModelWeights& owner);
+// The checks convert_for_kernels makes before converting (row length, scale), without converting.
+void check_convertible(const GgufFile& f, const GgufTensorInfo& t);
 
 // Tensor groups shared by the llama family (names and shapes as llama.cpp's LLM_TENSOR_NAMES):
 // token_embd, output_norm, output (token_embd when absent: tied embeddings).
