@@ -6,6 +6,8 @@
 #include "tern/model.h"
 #include "tern/session.h"
 
+#include "test_support.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -13,6 +15,7 @@
 #include <set>
 
 using namespace tern;
+using namespace tern::test;
 
 class TestModelLoad : public QObject {
     Q_OBJECT
@@ -20,6 +23,7 @@ private slots:
     void validModelLoadsAndRuns();
     void rejects_data();
     void rejects();
+    void weightBytesPerTokenCountsActiveExperts();
 };
 
 namespace {
@@ -102,6 +106,31 @@ void TestModelLoad::validModelLoadsAndRuns() {
     const std::vector<float> logits = s.eval(ids);
     QCOMPARE(logits.size(), size_t{4});
     for (float v : logits) QVERIFY(std::isfinite(v));
+    QCOMPARE(s.backend_kind(), BackendKind::CPU);
+    QCOMPARE(s.backend_description(), std::string("CPU (scalar, 1 thread)"));
+    // Bytes one decoded token reads: one embedding row (32) + the tied table as LM head (128) +
+    // output norm (32) + the layer: norms 2·32, q/o 2·256, k/v 2·128, gate/up/down 3·512.
+    QCOMPARE(m->weight_bytes_per_token(), uint64_t{32 + 128 + 32 + 64 + 512 + 256 + 1536});
+    QCOMPARE(m->weight_bytes(), uint64_t{128 + 32 + 64 + 512 + 256 + 1536});
+}
+
+void TestModelLoad::weightBytesPerTokenCountsActiveExperts() {
+    TERN_REQUIRE_SHARED(shared);
+    auto m = Model::load(fixture(shared, "models/tiny-llama-moe.TQ2_0.gguf"), {.load_tokenizer = false});
+    const HParams& hp = m->hparams();
+    QVERIFY(hp.n_expert > hp.n_expert_used && hp.n_expert_used > 0);
+    // Independently from the file's tensor table: expert tensors count n_expert_used / n_expert.
+    uint64_t expected = 0;
+    for (const GgufTensorInfo& t : m->gguf().tensors()) {
+        if (t.name.find("_exps") != std::string::npos)
+            expected += t.n_bytes / uint64_t(hp.n_expert) * uint64_t(hp.n_expert_used);
+        else if (t.name == "token_embd.weight")
+            expected += t.n_bytes / uint64_t(t.ne[1]) + (m->gguf().find_tensor("output.weight") ? 0 : t.n_bytes);
+        else
+            expected += t.n_bytes;
+    }
+    QCOMPARE(m->weight_bytes_per_token(), expected);
+    QVERIFY(m->weight_bytes_per_token() < m->weight_bytes());
 }
 
 void TestModelLoad::rejects_data() {

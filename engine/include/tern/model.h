@@ -69,6 +69,11 @@ public:
     uint64_t n_params() const;          // all weight elements
     uint64_t n_params_active() const;   // per token: experts counted n_expert_used times
     uint64_t weight_bytes() const;      // bytes of tensor data in the file
+    // Weight bytes one decoded token reads (as the kernels read them, converted tensors in
+    // their converted size): every matrix once, expert tensors n_expert_used / n_expert of
+    // their size, one row of token_embd (plus the whole table when it is also the LM head),
+    // norms. The numerator of the decode memory-bandwidth bound (tokens/s ≤ bandwidth / this).
+    uint64_t weight_bytes_per_token() const;
     // Heap bytes of tensors converted at load time into a layout the kernels read (I2_S →
     // TQ2_0_S32: n/4 + n/64 bytes for n elements); every other tensor stays in the mapping.
     // 0 for files without I2_S tensors.

@@ -25,9 +25,21 @@ namespace tern {
 class Model;
 class Backend;
 
+// Which backend runs the forward pass.
+enum class BackendKind {
+    AUTO,    // the best Vulkan GPU (discrete, then integrated) when there is one and the model fits, else CPU
+    CPU,
+    VULKAN,  // a Vulkan device (SessionOptions::device); throws tern::Error when none can be used
+};
+const char* backend_kind_name(BackendKind k);               // "auto", "cpu", "vulkan"
+bool parse_backend_kind(std::string_view s, BackendKind& out);  // false for an unknown name
+
 struct SessionOptions {
     int32_t n_ctx = 0;            // context positions; 0: the model's context_length, at most 4096
     int32_t n_threads = 0;        // CPU threads; 0: all hardware threads
+    BackendKind backend = BackendKind::CPU;
+    int32_t device = -1;          // Vulkan device index (as `tern-cli devices` lists them); -1: best
+    std::string cpu_features;     // CPU kernel set: "" = best the CPU has; "scalar", "avx2", "avx512"
     int32_t n_batch = 256;        // prompt tokens per forward pass
     bool exact_f32 = false;       // F32 math on dequantized weights (reference mode, slow)
     bool record_routing = false;  // keep the MoE top-k expert ids of the last eval (tests, tools)
@@ -66,6 +78,9 @@ public:
     Session& operator=(const Session&) = delete;
 
     const Model& model() const { return model_; }
+    // What runs this session, for display and records: e.g. "CPU (scalar, 2 threads)".
+    const std::string& backend_description() const { return backend_description_; }
+    BackendKind backend_kind() const { return backend_kind_; }
     int32_t n_ctx() const { return n_ctx_; }
     int32_t n_past() const { return static_cast<int32_t>(tokens_.size()); }
     const std::vector<int32_t>& tokens() const { return tokens_; }
@@ -94,6 +109,8 @@ private:
     SessionOptions opts_;
     int32_t n_ctx_ = 0;
     std::unique_ptr<Backend> backend_;
+    BackendKind backend_kind_ = BackendKind::CPU;
+    std::string backend_description_;
     std::vector<int32_t> tokens_;
     std::vector<std::vector<int32_t>> routing_;
 };

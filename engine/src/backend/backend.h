@@ -24,6 +24,8 @@ class Backend {
 public:
     virtual ~Backend() = default;
     virtual std::string_view name() const = 0;
+    // Human-readable: backend, device and settings, e.g. "CPU (scalar, 2 threads)".
+    virtual std::string description() const = 0;
 
     // Whether this backend can run `op` with src0 of type `type` (the weight type for
     // GET_ROWS / MUL_MAT / MUL_MAT_ID, F32 for the rest).

@@ -31,6 +31,21 @@ const char* stop_reason_name(StopReason r) {
     return "?";
 }
 
+const char* backend_kind_name(BackendKind k) {
+    switch (k) {
+    case BackendKind::AUTO: return "auto";
+    case BackendKind::CPU: return "cpu";
+    case BackendKind::VULKAN: return "vulkan";
+    }
+    return "?";
+}
+
+bool parse_backend_kind(std::string_view s, BackendKind& out) {
+    for (BackendKind k : {BackendKind::AUTO, BackendKind::CPU, BackendKind::VULKAN})
+        if (s == backend_kind_name(k)) return out = k, true;
+    return false;
+}
+
 uint64_t peak_rss_bytes() {
     rusage ru{};
     if (getrusage(RUSAGE_SELF, &ru) != 0) return 0;
@@ -45,7 +60,10 @@ Session::Session(const Model& model, const SessionOptions& opts) : model_(model)
     CpuBackendOptions co;
     co.n_threads = opts.n_threads;
     co.precision = opts.exact_f32 ? MatmulPrecision::EXACT_F32 : MatmulPrecision::NATIVE;
+    if (opts.backend == BackendKind::VULKAN) throw Error("the Vulkan backend is not built into this Tern");
     backend_ = make_cpu_backend(co);
+    backend_kind_ = BackendKind::CPU;
+    backend_description_ = std::string(backend_->description());
     backend_->init_kv_cache({hp.n_layer, n_ctx_, hp.n_head_kv * hp.head_dim});
 }
 

@@ -68,6 +68,25 @@ uint64_t Model::weight_bytes() const {
     return n;
 }
 
+uint64_t Model::weight_bytes_per_token() const {
+    const ModelWeights& w = *weights_;
+    uint64_t n = 0;
+    auto add = [&](const GgufTensorInfo* t) { if (t) n += t->n_bytes; };
+    // One row of the embedding table; the whole table when it is also the LM head.
+    if (w.token_embd && w.token_embd->ne[1] > 0) n += w.token_embd->n_bytes / static_cast<uint64_t>(w.token_embd->ne[1]);
+    add(w.output_norm);
+    add(w.output);
+    for (const LayerWeights& L : w.layers) {
+        for (const GgufTensorInfo* t : {L.attn_norm, L.wq, L.wk, L.wv, L.wo, L.attn_q_norm, L.attn_k_norm,
+                                        L.attn_sub_norm, L.ffn_norm, L.ffn_gate, L.ffn_up, L.ffn_down,
+                                        L.ffn_sub_norm, L.ffn_gate_inp})
+            add(t);
+        for (const GgufTensorInfo* t : {L.ffn_gate_exps, L.ffn_up_exps, L.ffn_down_exps})
+            if (t && hp_.n_expert > 0) n += t->n_bytes / static_cast<uint64_t>(hp_.n_expert) * static_cast<uint64_t>(hp_.n_expert_used);
+    }
+    return n;
+}
+
 uint64_t Model::converted_bytes() const { return weights_->converted_bytes(); }
 
 ChatFormat Model::chat_format() const {

@@ -32,6 +32,11 @@ public:
           pool_(o.n_threads > 0 ? o.n_threads : std::max(1u, std::thread::hardware_concurrency())) {}
 
     std::string_view name() const override { return "cpu"; }
+    std::string description() const override {
+        return "CPU (" + std::string(kernels_->name) + ", " + std::to_string(pool_.size()) +
+               (pool_.size() == 1 ? " thread" : " threads") +
+               (opts_.precision == MatmulPrecision::EXACT_F32 ? ", exact F32)" : ")");
+    }
 
     bool supports(Op op, Type type) const override {
         switch (op) {
