@@ -104,6 +104,22 @@ private slots:
         QCOMPARE(L(tok2->encode("", true)), QList<int>{2});
     }
 
+    void controlTokensOnlyWithParseSpecial() {
+        const auto tok = Tokenizer::from_vocab(tinyVocab(true));
+        // A chat template's marker becomes its control token only with parse_special; raw text
+        // after a control token gets the space prefix again (llama.cpp's SPM path).
+        QCOMPARE(L(tok->encode("a<|im_end|>b", true, true)), (QList<int>{1, SP_A, IM_END, SP_B}));
+        QCOMPARE(L(tok->encode("<|im_end|><|im_end|>", false, true)), (QList<int>{IM_END, IM_END}));
+        // Typed by a user (parse_special false): plain text, byte by byte where no piece matches.
+        QList<int> typed{SP_A};
+        for (const char c : std::string("<|im_end|>")) typed.push_back(byteId(static_cast<unsigned char>(c)));
+        typed.push_back(B);
+        QCOMPARE(L(tok->encode("a<|im_end|>b", false, false)), typed);
+        QCOMPARE(L(tok->encode("a<|im_end|>b", false)), typed);
+        // Control tokens print nothing.
+        QCOMPARE(tok->decode({SP_A, IM_END, SP_B}), std::string("a b"));
+    }
+
     void byteFallback() {
         const auto tok = Tokenizer::from_vocab(tinyVocab(false));
         // é = C3 A9, not in the vocab.

@@ -55,12 +55,8 @@ public:
     // matched in the text, as llama.cpp does with parse_special = false.
     virtual std::vector<int32_t> encode(std::string_view text, bool add_special) const = 0;
     // parse_special = true also turns the text of CONTROL tokens into those tokens (for prompts the
-    // app builds from a chat template, never for raw user text). The base version ignores
-    // parse_special (SPM has no special-token parsing yet).
-    virtual std::vector<int32_t> encode(std::string_view text, bool add_special, bool parse_special) const {
-        (void)parse_special;
-        return encode(text, add_special);
-    }
+    // app builds from a chat template, e.g. Mistral's "[INST]", never for raw user text).
+    virtual std::vector<int32_t> encode(std::string_view text, bool add_special, bool parse_special) const = 0;
     // The bytes of one token as it appears in text (byte tokens <0xNN> → that byte, U+2581 →
     // space, control tokens → empty). May be an incomplete UTF-8 sequence. Throws tern::Error
     // for an id outside [0, n_vocab).
@@ -70,9 +66,21 @@ public:
     std::string decode(const std::vector<int32_t>& ids) const;
 
 protected:
-    explicit Tokenizer(Vocab v) : vocab_(std::move(v)) {}
+    explicit Tokenizer(Vocab v);
+
+    // A piece of the input: raw text [off, off + len) when token < 0, else one special token.
+    struct Fragment {
+        int32_t token;
+        size_t off;
+        size_t len;
+    };
+    // Cuts text at the texts of special tokens, longest first (llama.cpp's tokenizer_st_partition):
+    // USER_DEFINED tokens always, CONTROL and UNKNOWN tokens only when parse_special.
+    std::vector<Fragment> partition_specials(std::string_view text, bool parse_special) const;
+
     Vocab vocab_;
     std::vector<std::string> pieces_;  // token_bytes of every id, filled by each implementation
+    std::vector<int32_t> specials_;    // CONTROL/USER_DEFINED/UNKNOWN ids with text, longest first
 };
 
 // Turns a stream of token byte pieces into text that is always whole UTF-8: bytes of an

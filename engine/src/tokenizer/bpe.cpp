@@ -68,13 +68,7 @@ BpeTokenizer::BpeTokenizer(Vocab v) : Tokenizer(std::move(v)), pre_(pre_type_fro
         case TokenType::USER_DEFINED: pieces_[i] = text; break;
         default: break;   // control, unknown, unused: print nothing (llama.cpp token_to_piece)
         }
-        const TokenType t = vocab_.types[i];
-        if (!text.empty() && (t == TokenType::CONTROL || t == TokenType::USER_DEFINED || t == TokenType::UNKNOWN))
-            specials_.push_back(static_cast<int32_t>(i));
     }
-    std::stable_sort(specials_.begin(), specials_.end(), [&](int32_t a, int32_t b) {
-        return vocab_.tokens[static_cast<size_t>(a)].size() > vocab_.tokens[static_cast<size_t>(b)].size();
-    });
     ranks_.reserve(vocab_.merges.size());
     for (size_t r = 0; r < vocab_.merges.size(); ++r) {
         const std::string& m = vocab_.merges[r];
@@ -112,37 +106,7 @@ std::vector<int32_t> BpeTokenizer::encode(std::string_view text, bool add_specia
     std::vector<int32_t> out;
     if (add_special && vocab_.add_bos && vocab_.bos >= 0) out.push_back(vocab_.bos);
 
-    // Cut at special tokens, longest first, as llama.cpp's tokenizer_st_partition. A fragment is
-    // raw text (token -1) or one token.
-    struct Fragment {
-        int32_t token;
-        size_t off;
-        size_t len;
-    };
-    std::vector<Fragment> frags;
-    if (!text.empty()) frags.push_back({-1, 0, text.size()});
-    for (const int32_t id : specials_) {
-        const auto i = static_cast<size_t>(id);
-        if (!parse_special && vocab_.types[i] != TokenType::USER_DEFINED) continue;
-        const std::string_view tok = vocab_.tokens[i];
-        std::vector<Fragment> next;
-        next.reserve(frags.size());
-        for (const Fragment& f : frags) {
-            if (f.token >= 0 || f.len < tok.size()) {
-                next.push_back(f);
-                continue;
-            }
-            const std::string_view raw = text.substr(f.off, f.len);
-            size_t cur = 0;
-            for (size_t pos = raw.find(tok); pos != std::string_view::npos; pos = raw.find(tok, cur)) {
-                if (pos > cur) next.push_back({-1, f.off + cur, pos - cur});
-                next.push_back({id, f.off + pos, tok.size()});
-                cur = pos + tok.size();
-            }
-            if (cur < raw.size()) next.push_back({-1, f.off + cur, raw.size() - cur});
-        }
-        frags = std::move(next);
-    }
+    const std::vector<Fragment> frags = partition_specials(text, parse_special);
     for (const Fragment& f : frags) {
         if (f.token >= 0) out.push_back(f.token);
         else encode_text(text.substr(f.off, f.len), out);

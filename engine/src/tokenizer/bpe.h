@@ -40,7 +40,6 @@ private:
     bool ignore_merges_ = false;   // llama3: a word that is a whole token is emitted as is
     std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>> ids_;
     std::unordered_map<std::string, int, StringHash, std::equal_to<>> ranks_;   // "left\xFFright"
-    std::vector<int32_t> specials_;   // CONTROL/USER_DEFINED/UNKNOWN ids, longest text first
 };
 
 }  // namespace tern::detail

@@ -77,17 +77,30 @@ int32_t SpmTokenizer::find(std::string_view piece) const {
 }
 
 std::vector<int32_t> SpmTokenizer::encode(std::string_view text, bool add_special) const {
+    return encode(text, add_special, false);
+}
+
+std::vector<int32_t> SpmTokenizer::encode(std::string_view text, bool add_special, bool parse_special) const {
     std::vector<int32_t> out;
     if (add_special && vocab_.add_bos && vocab_.bos >= 0) out.push_back(vocab_.bos);
-    if (!text.empty()) {
+    // As llama.cpp's SPM path: raw text at the start or right after a special token gets the
+    // space prefix (when the vocab adds one); spaces become U+2581.
+    bool prev_special = true;
+    for (const Fragment& f : partition_specials(text, parse_special)) {
+        if (f.token >= 0) {
+            out.push_back(f.token);
+            prev_special = true;
+            continue;
+        }
         std::string escaped;
-        escaped.reserve(text.size() + 8);
-        if (vocab_.add_space_prefix) escaped.append(kSpace);
-        for (const char c : text) {
+        escaped.reserve(f.len + 8);
+        if (vocab_.add_space_prefix && prev_special) escaped.append(kSpace);
+        for (const char c : text.substr(f.off, f.len)) {
             if (c == ' ') escaped.append(kSpace);
             else escaped.push_back(c);
         }
         encode_fragment(escaped, out);
+        prev_special = false;
     }
     if (add_special && vocab_.add_eos && vocab_.eos >= 0) out.push_back(vocab_.eos);
     return out;

@@ -34,8 +34,8 @@ class SpmTokenizer final : public Tokenizer {
 public:
     explicit SpmTokenizer(Vocab v);   // v already validated by Tokenizer::from_vocab
 
-    using Tokenizer::encode;  // the (text, add_special, parse_special) overload
     std::vector<int32_t> encode(std::string_view text, bool add_special) const override;
+    std::vector<int32_t> encode(std::string_view text, bool add_special, bool parse_special) const override;
 
 private:
     int32_t find(std::string_view piece) const;   // -1 when no token has this text

@@ -7,6 +7,7 @@
 #include "tokenizer/bpe.h"
 #include "tokenizer/spm.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -37,6 +38,45 @@ int32_t read_special_id(const GgufFile& file, const std::string& key, int32_t df
 }
 
 }  // namespace
+
+Tokenizer::Tokenizer(Vocab v) : vocab_(std::move(v)) {
+    for (size_t i = 0; i < vocab_.tokens.size(); ++i) {
+        const TokenType t = vocab_.types[i];
+        if (!vocab_.tokens[i].empty() && (t == TokenType::CONTROL || t == TokenType::USER_DEFINED || t == TokenType::UNKNOWN))
+            specials_.push_back(static_cast<int32_t>(i));
+    }
+    std::stable_sort(specials_.begin(), specials_.end(), [&](int32_t a, int32_t b) {
+        return vocab_.tokens[static_cast<size_t>(a)].size() > vocab_.tokens[static_cast<size_t>(b)].size();
+    });
+}
+
+std::vector<Tokenizer::Fragment> Tokenizer::partition_specials(std::string_view text, bool parse_special) const {
+    std::vector<Fragment> frags;
+    if (!text.empty()) frags.push_back({-1, 0, text.size()});
+    for (const int32_t id : specials_) {
+        const auto i = static_cast<size_t>(id);
+        if (!parse_special && vocab_.types[i] != TokenType::USER_DEFINED) continue;
+        const std::string_view tok = vocab_.tokens[i];
+        std::vector<Fragment> next;
+        next.reserve(frags.size());
+        for (const Fragment& f : frags) {
+            if (f.token >= 0 || f.len < tok.size()) {
+                next.push_back(f);
+                continue;
+            }
+            const std::string_view raw = text.substr(f.off, f.len);
+            size_t cur = 0;
+            for (size_t pos = raw.find(tok); pos != std::string_view::npos; pos = raw.find(tok, cur)) {
+                if (pos > cur) next.push_back({-1, f.off + cur, pos - cur});
+                next.push_back({id, f.off + pos, tok.size()});
+                cur = pos + tok.size();
+            }
+            if (cur < raw.size()) next.push_back({-1, f.off + cur, raw.size() - cur});
+        }
+        frags = std::move(next);
+    }
+    return frags;
+}
 
 std::unique_ptr<Tokenizer> Tokenizer::from_vocab(Vocab v) {
     if (v.model != "llama" && v.model != "gpt2")
