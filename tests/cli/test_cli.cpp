@@ -17,6 +17,8 @@
 #include <cmath>
 #include <vector>
 
+using namespace tern::test;
+
 namespace {
 
 struct CliResult {
@@ -239,6 +241,46 @@ private slots:
         const CliResult b = runCli(noBos);
         CHECK_EXIT(noBos, b, 0);
         QCOMPARE(b.out, QByteArray("403,407,261,378\n"));
+    }
+
+    // Vocab-only files (tokenizer keys, no tensors) of ../shared/fixtures/vocab: per vocab, the
+    // first case with non-ASCII text (emoji, CJK); for the two llama vocabs also the first with a
+    // whitespace run and with digits. (The engine tests check every case of every vocab.)
+    void tokenizeVocabOnlyFiles_data() {
+        QTest::addColumn<QString>("vocab");
+        for (const char* v : {"llama-spm", "llama-bpe", "qwen2", "gpt-2", "falcon", "deepseek-llm", "mpt",
+                              "starcoder", "phi-3"})
+            QTest::newRow(v) << QString(v);
+    }
+    void tokenizeVocabOnlyFiles() {
+        TERN_REQUIRE_SHARED(shared);
+        QFETCH(QString, vocab);
+        const QString path = shared + "/fixtures/vocab/ggml-vocab-" + vocab + ".gguf";
+        const std::vector<std::string> inputs = vocabTestInputs(readAll(path + ".inp"));
+        const std::vector<std::vector<int32_t>> expected = vocabTestExpected(readAll(path + ".out"));
+        QCOMPARE(inputs.size(), expected.size());
+        auto first = [&](auto pred) {
+            for (size_t i = 0; i < inputs.size(); ++i)
+                if (!inputs[i].empty() && pred(inputs[i])) return i;
+            return inputs.size();
+        };
+        std::vector<size_t> cases{
+            first([](const std::string& s) { return std::any_of(s.begin(), s.end(), [](char c) { return c & 0x80; }); })};
+        if (vocab.startsWith("llama")) {
+            cases.push_back(first([](const std::string& s) { return s.find("   ") != std::string::npos; }));
+            cases.push_back(first([](const std::string& s) {
+                return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+            }));
+        }
+        for (const size_t i : cases) {
+            QVERIFY(i < inputs.size());
+            const QStringList args{"tokenize", "-m", path, "-p", QString::fromStdString(inputs[i]), "--no-bos"};
+            const CliResult r = runCli(args);
+            CHECK_EXIT(args, r, 0);
+            QByteArray want;
+            for (size_t k = 0; k < expected[i].size(); ++k) want += (k ? "," : "") + QByteArray::number(expected[i][k]);
+            QCOMPARE(r.out, want + "\n");
+        }
     }
 
     void logitsMatchReference() {
