@@ -108,6 +108,23 @@ Drawer {
                 }
 
                 SettingField {
+                    label: qsTr("Chat template")
+                    visible: settings.detectedChatTemplate !== ""
+                    hint: settings.chatTemplate === ""
+                          ? qsTr("How conversations with this model become a prompt. Automatic uses the format its file declares (%1).").arg(settings.detectedChatTemplate)
+                          : qsTr("Overridden for this model only. \"completion\" continues text without chat turns.")
+                    ComboBox {
+                        id: templateBox
+                        objectName: "chatTemplateCombo"
+                        Layout.preferredWidth: 280
+                        // Entry 0 is "Automatic"; the rest are the family names.
+                        model: [qsTr("Automatic (%1)").arg(settings.detectedChatTemplate)].concat(settings.chatTemplateNames)
+                        currentIndex: settings.chatTemplate === "" ? 0 : settings.chatTemplateNames.indexOf(settings.chatTemplate) + 1
+                        onActivated: (index) => settings.chatTemplate = index === 0 ? "" : settings.chatTemplateNames[index - 1]
+                    }
+                }
+
+                SettingField {
                     label: qsTr("Temperature")
                     value: settings.temperature.toFixed(2)
                     hint: qsTr("Higher is more varied, lower more predictable; 0 always picks the most likely word.")

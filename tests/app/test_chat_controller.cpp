@@ -33,6 +33,7 @@ private slots:
     void renameDeleteAndSearch();
     void invalidModelFileIsRefusedAndNeverListed();
     void chatModelsUseTheirTemplate();
+    void chatTemplateOverridePerModel();
 
 private:
     bool waitReady();
@@ -309,6 +310,54 @@ void TestChatController::chatModelsUseTheirTemplate() {
         {"user", "And then?"}};
     const size_t expected = tern::encode_chat(m->tokenizer(), history, tern::ChatFamily::BITNET).size();
     QCOMPARE(size_t(ctx_->store().messages(c.currentConversationId()).last().stats.promptTokens), expected);
+}
+
+void TestChatController::chatTemplateOverridePerModel() {
+    // The user overrides the template of one model; it applies to that model only, survives a
+    // restart and an unknown name is refused.
+    TERN_REQUIRE_SHARED(shared);
+    const QString file = shared + "/fixtures/bitnet-b158/tiny-bitnet-b158.TQ2_0.gguf";
+    const QString id = "tiny-bitnet-b158.TQ2_0.gguf";
+    QCOMPARE(ctx_->models().importFile(file), QString());
+    ChatController& c = ctx_->chat();
+    SettingsController& settings = ctx_->settings();
+    c.selectModel(id);
+    QVERIFY(waitReady());
+    QCOMPARE(settings.detectedChatTemplate(), QString("bitnet"));
+    QCOMPARE(settings.chatTemplate(), QString());
+    QVERIFY(settings.chatTemplateNames().contains("chatml"));
+    QSignalSpy modeChanged(&c, &ChatController::modelChanged);
+    settings.setChatTemplate("completion");
+    QVERIFY(c.completionMode());
+    QVERIFY(modeChanged.count() >= 1);
+    settings.setChatTemplate("no-such-template");
+    QCOMPARE(settings.chatTemplate(), QString("completion"));
+    settings.setChatTemplate("chatml");
+    QVERIFY(!c.completionMode());
+
+    params_.max_tokens = 2;
+    c.setParamsOverride(params_);
+    c.newConversation();
+    answer("Hello");
+    auto m = Model::load(file.toStdString());
+    const size_t chatml = tern::encode_chat(m->tokenizer(), {{"user", "Hello"}}, tern::ChatFamily::CHATML).size();
+    QVERIFY(chatml != tern::encode_chat(m->tokenizer(), {{"user", "Hello"}}, tern::ChatFamily::BITNET).size());
+    QCOMPARE(size_t(ctx_->store().messages(c.currentConversationId()).last().stats.promptTokens), chatml);
+
+    // Another model keeps its own (detected) template.
+    c.selectModel(kBundled);
+    QVERIFY(waitReady());
+    QCOMPARE(settings.chatTemplate(), QString());
+    QVERIFY(c.completionMode());  // tern-tiny-moe has no chat template
+    // After a restart the override is still there.
+    ctx_.reset();
+    ctx_ = std::make_unique<AppContext>(AppPaths::resolve(dir_->path()));
+    ctx_->chat().selectModel(id);
+    QVERIFY(waitReady());
+    QCOMPARE(ctx_->settings().chatTemplate(), QString("chatml"));
+    ctx_->settings().setChatTemplate("");
+    QCOMPARE(ctx_->settings().chatTemplate(), QString());
+    QVERIFY(!ctx_->chat().completionMode());
 }
 
 QTEST_GUILESS_MAIN(TestChatController)

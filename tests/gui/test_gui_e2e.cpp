@@ -27,6 +27,7 @@ private slots:
     void initTestCase();
     void chatThroughTheWindowAndRestart();
     void longChatOpensAndSettles();
+    void chatTemplateChosenInSettings();
     void noQmlWarnings();
 };
 
@@ -161,6 +162,30 @@ void TestGuiE2E::longChatOpensAndSettles() {
     QCOMPARE(app.ctx.chat().messages()->count(), 4);
     const QImage shot = app.window->grabWindow();  // renders: a hang would stop here
     QVERIFY(!shot.isNull());
+}
+
+void TestGuiE2E::chatTemplateChosenInSettings() {
+    // Settings page: the chat template box shows the detected family as "Automatic (…)" and a
+    // choice there becomes the model's override.
+    QTemporaryDir dir;
+    App app(dir.path());
+    QVERIFY(app.window);
+    app.window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(app.window));
+    QVERIFY(waitReady(app.ctx.chat()));
+    QVERIFY(QMetaObject::invokeMethod(find(app.window, "settingsButton"), "clicked"));
+    QTest::qWait(200);
+    auto* box = find(app.window, "chatTemplateCombo");
+    QVERIFY2(box, "no item named chatTemplateCombo");
+    QCOMPARE(box->property("currentIndex").toInt(), 0);
+    QCOMPARE(box->property("currentText").toString(), QString("Automatic (completion)"));
+    const int chatml = int(SettingsController::chatTemplateNames().indexOf("chatml")) + 1;
+    QVERIFY(QMetaObject::invokeMethod(box, "activated", Q_ARG(int, chatml)));
+    QCOMPARE(app.ctx.settings().chatTemplate(), QString("chatml"));
+    QVERIFY(!app.ctx.chat().completionMode());
+    app.ctx.settings().setChatTemplate("");
+    QCOMPARE(box->property("currentIndex").toInt(), 0);
+    QVERIFY(app.ctx.chat().completionMode());
 }
 
 void TestGuiE2E::noQmlWarnings() {

@@ -34,6 +34,11 @@ ChatController::ChatController(ChatStore& store, ModelRegistry& models, Settings
     connect(worker_, &GenerationWorker::failed, this, &ChatController::onFailed);
     connect(worker_, &GenerationWorker::modelLoaded, this, &ChatController::onModelLoaded);
     connect(&settings_, &SettingsController::engineSettingsChanged, this, &ChatController::reloadModel);
+    // A chat template override can switch the current model between chat and completion mode.
+    connect(&settings_, &SettingsController::changed, this, [this] {
+        if (completionMode() != shownCompletionMode_) emit modelChanged();
+    });
+    connect(this, &ChatController::modelChanged, this, [this] { shownCompletionMode_ = completionMode(); });
     thread_.setObjectName(QStringLiteral("tern-generation"));
     thread_.start();
     refreshConversations();
@@ -66,7 +71,7 @@ QString ChatController::modelName() const {
 
 bool ChatController::completionMode() const {
     const ModelInfo* m = models_.find(modelId_);
-    return !m || m->chatFamily == tern::ChatFamily::COMPLETION;
+    return !m || settings_.chatFamily(*m) == tern::ChatFamily::COMPLETION;
 }
 
 void ChatController::setStatus(const QString& s) {
@@ -110,7 +115,7 @@ void ChatController::onModelLoaded(const QString& path, const QString& error) {
     modelReady_ = error.isEmpty();
     modelLoading_ = false;
     setStatus(error);
-    if (error.isEmpty() && m->chatFamilyGuessed)
+    if (error.isEmpty() && m->chatFamilyGuessed && !settings_.chatFamilyOverridden(*m))
         setStatus(tr("%1 has a chat template Tern does not recognise; its conversations use the %2 format.")
                       .arg(m->name, QString::fromLatin1(tern::chat_family_name(m->chatFamily).data())));
     emit modelChanged();
@@ -215,7 +220,7 @@ void ChatController::startAnswer(qint64 conversationId) {
     req.id = nextRequest_++;
     req.messages = std::move(history);
     const ModelInfo* model = models_.find(modelId_);
-    req.family = model ? model->chatFamily : tern::ChatFamily::COMPLETION;
+    req.family = model ? settings_.chatFamily(*model) : tern::ChatFamily::COMPLETION;
     req.params = override_ ? *override_ : settings_.generateParams();
 
     Inflight f;

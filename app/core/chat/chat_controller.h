@@ -130,6 +130,7 @@ private:
     bool modelLoading_ = false;
     double liveTps_ = 0;
     std::optional<tern::GenerateParams> override_;
+    bool shownCompletionMode_ = true;  // completionMode() as last announced by modelChanged
 };
 
 }  // namespace tern::app

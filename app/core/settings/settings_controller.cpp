@@ -62,11 +62,53 @@ void SettingsController::resetToDefaults() {
 
 void SettingsController::setModel(const ModelInfo* model) {
     const int ctx = model && model->contextLength > 0 ? std::min(model->contextLength, 4096) : 2048;
-    if (ctx != modelContext_) {
+    const QString id = model ? model->id : QString();
+    const QString detected = model ? QString::fromLatin1(tern::chat_family_name(model->chatFamily).data(),
+                                                         qsizetype(tern::chat_family_name(model->chatFamily).size()))
+                                   : QString();
+    if (ctx != modelContext_ || id != modelId_ || detected != detectedFamily_) {
         modelContext_ = ctx;
+        modelId_ = id;
+        detectedFamily_ = detected;
         emit changed();
     }
 }
+
+// Per-model values live in the settings table under the scope "model:<file name>".
+QString SettingsController::modelOverride(const QString& modelId) const {
+    if (modelId.isEmpty()) return {};
+    const QString v = store_.setting(QStringLiteral("chatTemplate"), QStringLiteral("model:") + modelId, QString());
+    return tern::chat_family_from_name(v.toStdString()) ? v : QString();  // a stale or foreign value: auto
+}
+
+QString SettingsController::chatTemplate() const { return modelOverride(modelId_); }
+
+QStringList SettingsController::chatTemplateNames() {
+    QStringList names;
+    for (tern::ChatFamily f : {tern::ChatFamily::COMPLETION, tern::ChatFamily::LLAMA3, tern::ChatFamily::BITNET,
+                               tern::ChatFamily::CHATML, tern::ChatFamily::MISTRAL, tern::ChatFamily::FALCON3,
+                               tern::ChatFamily::GEMMA, tern::ChatFamily::PHI3}) {
+        const std::string_view n = tern::chat_family_name(f);
+        names << QString::fromLatin1(n.data(), qsizetype(n.size()));
+    }
+    return names;
+}
+
+void SettingsController::setChatTemplate(const QString& family) {
+    if (modelId_.isEmpty()) return;
+    if (!family.isEmpty() && !tern::chat_family_from_name(family.toStdString())) return;
+    if (chatTemplate() == family) return;
+    store_.setSetting(QStringLiteral("chatTemplate"), family, QStringLiteral("model:") + modelId_);
+    emit changed();
+}
+
+tern::ChatFamily SettingsController::chatFamily(const ModelInfo& model) const {
+    const QString o = modelOverride(model.id);
+    if (o.isEmpty()) return model.chatFamily;
+    return *tern::chat_family_from_name(o.toStdString());
+}
+
+bool SettingsController::chatFamilyOverridden(const ModelInfo& model) const { return !modelOverride(model.id).isEmpty(); }
 
 int SettingsController::effectiveContextSize() const {
     const int c = contextSize();

@@ -3,10 +3,12 @@
 // from the model's context_length, at most 4096) → the app default.
 #pragma once
 
+#include "tern/chat.h"
 #include "tern/session.h"
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 namespace tern::app {
 
@@ -27,6 +29,11 @@ class SettingsController : public QObject {
     Q_PROPERTY(int maxTokens READ maxTokens WRITE setMaxTokens NOTIFY changed)    // per answer
     Q_PROPERTY(QString backend READ backend WRITE setBackend NOTIFY changed)      // "cpu" (vulkan/auto later)
     Q_PROPERTY(int modelContextDefault READ modelContextDefault NOTIFY changed)
+    // The current model's chat template family, chosen by the user ("" = as detected from the
+    // file), stored per model; one of chatTemplateNames or "".
+    Q_PROPERTY(QString chatTemplate READ chatTemplate WRITE setChatTemplate NOTIFY changed)
+    Q_PROPERTY(QString detectedChatTemplate READ detectedChatTemplate NOTIFY changed)  // "" without a model
+    Q_PROPERTY(QStringList chatTemplateNames READ chatTemplateNames CONSTANT)
 public:
     SettingsController(ChatStore& store, QObject* parent = nullptr);
 
@@ -42,6 +49,9 @@ public:
     int maxTokens() const;
     QString backend() const;
     int modelContextDefault() const { return modelContext_; }
+    QString chatTemplate() const;
+    QString detectedChatTemplate() const { return detectedFamily_; }
+    static QStringList chatTemplateNames();
 
     void setSystemPrompt(const QString& v);
     void setTemperature(double v);
@@ -54,10 +64,15 @@ public:
     void setThreads(int v);
     void setMaxTokens(int v);
     void setBackend(const QString& v);
+    void setChatTemplate(const QString& family);  // ignored without a model or for an unknown name
 
     Q_INVOKABLE void resetToDefaults();
-    // The model whose defaults apply (context size).
+    // The model whose defaults (context size) and chat template override apply.
     void setModel(const ModelInfo* model);
+    // How a model's conversations become a prompt: the user's override for that model, else the
+    // family detected from its file.
+    tern::ChatFamily chatFamily(const ModelInfo& model) const;
+    bool chatFamilyOverridden(const ModelInfo& model) const;
     // Context size actually used: the setting, else the model's default.
     int effectiveContextSize() const;
     // Sampling parameters for one answer (a fixed seed, or a fresh random one when seed is -1).
@@ -70,8 +85,11 @@ signals:
 private:
     QString get(const char* key, const QString& def) const;
     void put(const char* key, const QString& value, bool engine = false);
+    QString modelOverride(const QString& modelId) const;
     ChatStore& store_;
     int modelContext_ = 2048;
+    QString modelId_;         // the current model
+    QString detectedFamily_;  // its detected chat family's name
 };
 
 }  // namespace tern::app
