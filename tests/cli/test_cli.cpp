@@ -1,6 +1,8 @@
 // End-to-end tests of the tern-cli binary (path in $TERN_CLI): each case runs the process with
 // a timeout and checks stdout, stderr and the exit code against the fixtures in ../shared.
 #include "test_support.h"
+#include "tern/chat.h"
+#include "tern/model.h"
 
 #include <QByteArray>
 #include <QFile>
@@ -205,6 +207,29 @@ private slots:
         const QJsonObject o = tern::test::readJson(jsonPath);
         QCOMPARE(o.value("n_generated").toInt(-1), 12);
         QCOMPARE(o.value("stop_reason").toString(), QStringLiteral("context_full"));
+    }
+
+    // A bitnet-b1.58 model (I2_S) holds a conversation in BitNet 2B4T's chat format: the second
+    // turn's prompt is the whole history rendered with that template.
+    void chatTemplateModeBitnet() {
+        TERN_REQUIRE_SHARED(shared);
+        const QString path = shared + "/fixtures/bitnet-b158/tiny-bitnet-b158.I2_S.gguf";
+        const QStringList args{"chat", "-m", path, "-n", "6", "--temp", "0"};
+        const CliResult r = runCli(args, "Hello\nAnd then?\n\n");
+        CHECK_EXIT(args, r, 0);
+        QVERIFY2(r.err.contains("chat mode, bitnet format"), r.err.constData());
+        const QStringList turns = QString::fromUtf8(r.out).split('\n');
+        QCOMPARE(turns.size(), 3);
+        auto m = tern::Model::load(path.toStdString());
+        const std::vector<tern::ChatMessage> first{{"user", "Hello"}};
+        const std::vector<tern::ChatMessage> second{
+            {"user", "Hello"}, {"assistant", turns[0].toStdString()}, {"user", "And then?"}};
+        const size_t n1 = tern::encode_chat(m->tokenizer(), first, tern::ChatFamily::BITNET).size();
+        const size_t n2 = tern::encode_chat(m->tokenizer(), second, tern::ChatFamily::BITNET).size();
+        QVERIFY2(r.err.contains(QByteArray("[prompt ") + QByteArray::number(qulonglong(n1)) + " tokens (" +
+                                QByteArray::number(qulonglong(n1)) + " evaluated)"), r.err.constData());
+        QVERIFY2(r.err.contains(QByteArray("[prompt ") + QByteArray::number(qulonglong(n2)) + " tokens"), r.err.constData());
+        QCOMPARE(r.err.count("generated 6 tokens"), 2);
     }
 
     // Two lines typed into chat: each is appended to the transcript, and the second turn reuses
