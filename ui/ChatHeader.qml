@@ -44,7 +44,9 @@ Rectangle {
             Label {
                 Layout.fillWidth: true
                 visible: chat.modelReady
-                text: chat.completionMode ? qsTr("Completion mode") : qsTr("Chat mode")
+                objectName: "modeAndBackend"
+                text: (chat.completionMode ? qsTr("Completion mode") : qsTr("Chat mode"))
+                      + (chat.backendDescription !== "" ? " · " + chat.backendDescription : "")
                 font.pixelSize: Theme.fontSmall
                 color: Theme.textMuted
                 elide: Text.ElideRight

@@ -248,7 +248,7 @@ Drawer {
 
                 SettingField {
                     label: qsTr("Backend")
-                    hint: qsTr("Vulkan (GPU) and automatic selection are coming; generation runs on the CPU for now.")
+                    hint: qsTr("Where the model runs. Vulkan uses the GPU; Automatic picks a discrete or integrated GPU when the model fits and the CPU otherwise. When Vulkan cannot run, the CPU does and the chat says why.")
                     Flow {
                         Layout.fillWidth: true
                         spacing: 12
@@ -258,8 +258,27 @@ Drawer {
                             checked: settings.backend === "cpu"
                             onToggled: if (checked) settings.backend = "cpu"
                         }
-                        RadioButton { text: qsTr("Vulkan (coming)"); enabled: false; checked: settings.backend === "vulkan" }
-                        RadioButton { text: qsTr("Auto (coming)"); enabled: false; checked: settings.backend === "auto" }
+                        RadioButton {
+                            objectName: "backendVulkan"
+                            text: qsTr("Vulkan (GPU)")
+                            checked: settings.backend === "vulkan"
+                            onToggled: if (checked) settings.backend = "vulkan"
+                        }
+                        RadioButton {
+                            objectName: "backendAuto"
+                            text: qsTr("Automatic")
+                            checked: settings.backend === "auto"
+                            onToggled: if (checked) settings.backend = "auto"
+                        }
+                    }
+                    Label {
+                        objectName: "backendInUse"
+                        Layout.fillWidth: true
+                        visible: chat.backendDescription !== ""
+                        text: qsTr("Now running on: %1").arg(chat.backendDescription)
+                        font.pixelSize: Theme.fontSmall
+                        color: Theme.textMuted
+                        wrapMode: Text.Wrap
                     }
                 }
 

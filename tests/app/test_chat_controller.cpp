@@ -34,6 +34,7 @@ private slots:
     void invalidModelFileIsRefusedAndNeverListed();
     void chatModelsUseTheirTemplate();
     void chatTemplateOverridePerModel();
+    void vulkanWithoutDriverFallsBackToCpu();
 
 private:
     bool waitReady();
@@ -358,6 +359,29 @@ void TestChatController::chatTemplateOverridePerModel() {
     ctx_->settings().setChatTemplate("");
     QCOMPARE(ctx_->settings().chatTemplate(), QString());
     QVERIFY(!ctx_->chat().completionMode());
+}
+
+void TestChatController::vulkanWithoutDriverFallsBackToCpu() {
+    // No Vulkan driver (the loader is pointed at a file that does not exist): choosing Vulkan
+    // still answers, on the CPU, and the status says why.
+    qputenv("VK_DRIVER_FILES", "/nonexistent/tern-test-icd.json");
+    qputenv("VK_ICD_FILENAMES", "/nonexistent/tern-test-icd.json");
+    ChatController& c = ctx_->chat();
+    QVERIFY(c.backendDescription().startsWith("CPU ("));
+    ctx_->settings().setBackend("vulkan");  // reloads the model
+    QCOMPARE(ctx_->settings().backend(), QString("vulkan"));
+    QVERIFY(waitReady());
+    QVERIFY2(c.status().startsWith("Vulkan unavailable: "), qPrintable(c.status()));
+    QVERIFY2(c.backendDescription().startsWith("CPU ("), qPrintable(c.backendDescription()));
+    c.newConversation();
+    QCOMPARE(answer("Once upon a time"), greedy("Once upon a time", params_.max_tokens));
+    ctx_->settings().setBackend("no-such-backend");
+    QCOMPARE(ctx_->settings().backend(), QString("vulkan"));
+    ctx_->settings().setBackend("cpu");
+    QVERIFY(waitReady());
+    QVERIFY(!c.status().startsWith("Vulkan unavailable"));
+    qunsetenv("VK_DRIVER_FILES");
+    qunsetenv("VK_ICD_FILENAMES");
 }
 
 QTEST_GUILESS_MAIN(TestChatController)

@@ -32,6 +32,10 @@ ChatController::ChatController(ChatStore& store, ModelRegistry& models, Settings
     connect(worker_, &GenerationWorker::token, this, &ChatController::onToken);
     connect(worker_, &GenerationWorker::finished, this, &ChatController::onFinished);
     connect(worker_, &GenerationWorker::failed, this, &ChatController::onFailed);
+    connect(worker_, &GenerationWorker::backendReady, this, [this](const QString& description, const QString& notice) {
+        backend_ = description;
+        backendNotice_ = notice;
+    });
     connect(worker_, &GenerationWorker::modelLoaded, this, &ChatController::onModelLoaded);
     connect(&settings_, &SettingsController::engineSettingsChanged, this, &ChatController::reloadModel);
     // A chat template override can switch the current model between chat and completion mode.
@@ -95,9 +99,11 @@ void ChatController::selectModel(const QString& id) {
     emit modelChanged();
     setStatus(tr("Loading %1…").arg(m->name));
     const QString path = m->path;
-    const int ctx = settings_.effectiveContextSize(), threads = settings_.threads();
+    const int ctx = settings_.effectiveContextSize(), threads = settings_.threads(), device = settings_.device();
+    const QString backend = settings_.backend();
     GenerationWorker* w = worker_;
-    QMetaObject::invokeMethod(w, [w, path, ctx, threads] { w->loadModel(path, ctx, threads); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(w, [w, path, ctx, threads, backend, device] { w->loadModel(path, ctx, threads, backend, device); },
+                              Qt::QueuedConnection);
 }
 
 QString ChatController::deleteModel(const QString& id) {
@@ -115,9 +121,14 @@ void ChatController::onModelLoaded(const QString& path, const QString& error) {
     modelReady_ = error.isEmpty();
     modelLoading_ = false;
     setStatus(error);
-    if (error.isEmpty() && m->chatFamilyGuessed && !settings_.chatFamilyOverridden(*m))
-        setStatus(tr("%1 has a chat template Tern does not recognise; its conversations use the %2 format.")
-                      .arg(m->name, QString::fromLatin1(tern::chat_family_name(m->chatFamily).data())));
+    if (error.isEmpty()) {
+        QStringList notes;
+        if (!backendNotice_.isEmpty()) notes << backendNotice_;
+        if (m->chatFamilyGuessed && !settings_.chatFamilyOverridden(*m))
+            notes << tr("%1 has a chat template Tern does not recognise; its conversations use the %2 format.")
+                         .arg(m->name, QString::fromLatin1(tern::chat_family_name(m->chatFamily).data()));
+        if (!notes.isEmpty()) setStatus(notes.join(QLatin1Char(' ')));
+    }
     emit modelChanged();
     if (!error.isEmpty()) emit errorOccurred(error);
 }

@@ -36,6 +36,8 @@ class ChatController : public QObject {
     Q_PROPERTY(bool modelReady READ modelReady NOTIFY modelChanged)
     Q_PROPERTY(bool modelLoading READ modelLoading NOTIFY modelChanged)
     Q_PROPERTY(bool completionMode READ completionMode NOTIFY modelChanged)
+    // What runs the current model, e.g. "CPU (avx512, 2 threads)" or "Vulkan (…)"; "" while loading.
+    Q_PROPERTY(QString backendDescription READ backendDescription NOTIFY modelChanged)
     Q_PROPERTY(QString status READ status NOTIFY statusChanged)
     Q_PROPERTY(double liveTokensPerSecond READ liveTokensPerSecond NOTIFY liveStatsChanged)
     Q_PROPERTY(QString searchQuery READ searchQuery WRITE setSearchQuery NOTIFY searchQueryChanged)
@@ -54,6 +56,7 @@ public:
     bool modelReady() const { return modelReady_; }
     bool modelLoading() const { return modelLoading_; }
     bool completionMode() const;
+    QString backendDescription() const { return modelReady_ ? backend_ : QString(); }
     QString status() const { return status_; }
     double liveTokensPerSecond() const { return liveTps_; }
     QString searchQuery() const { return search_; }
@@ -130,6 +133,7 @@ private:
     bool modelLoading_ = false;
     double liveTps_ = 0;
     std::optional<tern::GenerateParams> override_;
+    QString backend_, backendNotice_;  // from GenerationWorker::backendReady
     bool shownCompletionMode_ = true;  // completionMode() as last announced by modelChanged
 };
 

@@ -1,5 +1,6 @@
 #include "generation/generation_worker.h"
 
+#include "tern/error.h"
 #include "tern/model.h"
 #include "tern/tokenizer.h"
 
@@ -24,7 +25,7 @@ void GenerationWorker::stop(quint64 upTo) {
     if (running != 0 && running <= upTo) cancel_.store(true);
 }
 
-void GenerationWorker::loadModel(const QString& path, int nCtx, int nThreads) {
+void GenerationWorker::loadModel(const QString& path, int nCtx, int nThreads, const QString& backend, int device) {
     session_.reset();
     model_.reset();
     try {
@@ -32,7 +33,19 @@ void GenerationWorker::loadModel(const QString& path, int nCtx, int nThreads) {
         tern::SessionOptions o;
         o.n_ctx = nCtx;
         o.n_threads = nThreads;
-        session_ = std::make_unique<tern::Session>(*model_, o);
+        o.device = device;
+        if (!tern::parse_backend_kind(backend.toStdString(), o.backend)) o.backend = tern::BackendKind::CPU;
+        QString notice;
+        try {
+            session_ = std::make_unique<tern::Session>(*model_, o);
+        } catch (const tern::Error& e) {
+            if (o.backend == tern::BackendKind::CPU) throw;
+            // No usable Vulkan device (no loader or driver, not enough memory, …): the CPU runs it.
+            notice = tr("Vulkan unavailable: %1 — running on the CPU.").arg(QString::fromUtf8(e.what()));
+            o.backend = tern::BackendKind::CPU;
+            session_ = std::make_unique<tern::Session>(*model_, o);
+        }
+        emit backendReady(QString::fromStdString(session_->backend_description()), notice);
         emit modelLoaded(path, QString());
     } catch (const std::exception& e) {
         session_.reset();

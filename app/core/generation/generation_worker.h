@@ -43,12 +43,18 @@ public:
     void stop(quint64 upTo);
 
 public slots:
-    // Loads a model (replacing the current one). nCtx/nThreads: 0 = defaults.
-    void loadModel(const QString& path, int nCtx, int nThreads);
+    // Loads a model (replacing the current one). nCtx/nThreads: 0 = defaults. backend: "cpu",
+    // "vulkan" or "auto", device: Vulkan device index (-1: the best). When Vulkan was asked for
+    // and cannot run the model, the CPU runs it and backendReady's notice says why.
+    void loadModel(const QString& path, int nCtx, int nThreads, const QString& backend = QStringLiteral("cpu"),
+                   int device = -1);
     void generate(const tern::app::GenerationRequest& request);
 
 signals:
     void modelLoaded(const QString& path, const QString& error);  // error empty on success
+    // Before modelLoaded on success: what runs the model (Session::backend_description) and, when
+    // it is not what was asked for, a notice such as "Vulkan unavailable: … — running on the CPU".
+    void backendReady(const QString& description, const QString& notice);
     // New text of the answer: the pieces of `tokens` tokens, sent at most every ~30 ms so a fast
     // model cannot flood the GUI thread with one event per token.
     void token(quint64 requestId, const QString& text, int tokens);

@@ -38,7 +38,12 @@ int SettingsController::seed() const { return get("seed", "-1").toInt(); }
 int SettingsController::contextSize() const { return get("contextSize", "0").toInt(); }
 int SettingsController::threads() const { return get("threads", "0").toInt(); }
 int SettingsController::maxTokens() const { return get("maxTokens", QString::number(kMaxTokens)).toInt(); }
-QString SettingsController::backend() const { return get("backend", "cpu"); }
+QString SettingsController::backend() const {
+    const QString v = get("backend", "cpu");
+    tern::BackendKind k;
+    return tern::parse_backend_kind(v.toStdString(), k) ? v : QStringLiteral("cpu");
+}
+int SettingsController::device() const { return get("device", "-1").toInt(); }
 
 void SettingsController::setSystemPrompt(const QString& v) { put("systemPrompt", v); }
 void SettingsController::setTemperature(double v) { put("temperature", QString::number(std::clamp(v, 0.0, 5.0))); }
@@ -50,11 +55,15 @@ void SettingsController::setSeed(int v) { put("seed", QString::number(std::max(-
 void SettingsController::setContextSize(int v) { put("contextSize", QString::number(std::clamp(v, 0, 1 << 20)), true); }
 void SettingsController::setThreads(int v) { put("threads", QString::number(std::clamp(v, 0, 1024)), true); }
 void SettingsController::setMaxTokens(int v) { put("maxTokens", QString::number(std::clamp(v, 1, 1 << 20))); }
-void SettingsController::setBackend(const QString& v) { put("backend", v == "cpu" ? v : QStringLiteral("cpu"), true); }
+void SettingsController::setBackend(const QString& v) {
+    tern::BackendKind k;
+    if (tern::parse_backend_kind(v.toStdString(), k)) put("backend", v, true);
+}
+void SettingsController::setDevice(int v) { put("device", QString::number(std::clamp(v, -1, 64)), true); }
 
 void SettingsController::resetToDefaults() {
     for (const char* k : {"systemPrompt", "temperature", "topK", "topP", "minP", "repeatPenalty", "seed",
-                          "contextSize", "threads", "maxTokens", "backend"})
+                          "contextSize", "threads", "maxTokens", "backend", "device"})
         store_.setSetting(QString::fromLatin1(k), QString(), QStringLiteral("global"));
     emit changed();
     emit engineSettingsChanged();

@@ -27,7 +27,8 @@ class SettingsController : public QObject {
     Q_PROPERTY(int contextSize READ contextSize WRITE setContextSize NOTIFY changed)  // 0: the model's default
     Q_PROPERTY(int threads READ threads WRITE setThreads NOTIFY changed)          // 0: all cores
     Q_PROPERTY(int maxTokens READ maxTokens WRITE setMaxTokens NOTIFY changed)    // per answer
-    Q_PROPERTY(QString backend READ backend WRITE setBackend NOTIFY changed)      // "cpu" (vulkan/auto later)
+    Q_PROPERTY(QString backend READ backend WRITE setBackend NOTIFY changed)      // "cpu", "vulkan" or "auto"
+    Q_PROPERTY(int device READ device WRITE setDevice NOTIFY changed)             // Vulkan device index; -1: the best
     Q_PROPERTY(int modelContextDefault READ modelContextDefault NOTIFY changed)
     // The current model's chat template family, chosen by the user ("" = as detected from the
     // file), stored per model; one of chatTemplateNames or "".
@@ -48,6 +49,7 @@ public:
     int threads() const;
     int maxTokens() const;
     QString backend() const;
+    int device() const;
     int modelContextDefault() const { return modelContext_; }
     QString chatTemplate() const;
     QString detectedChatTemplate() const { return detectedFamily_; }
@@ -63,7 +65,8 @@ public:
     void setContextSize(int v);
     void setThreads(int v);
     void setMaxTokens(int v);
-    void setBackend(const QString& v);
+    void setBackend(const QString& v);  // an unknown name is ignored
+    void setDevice(int v);
     void setChatTemplate(const QString& family);  // ignored without a model or for an unknown name
 
     Q_INVOKABLE void resetToDefaults();
