@@ -263,6 +263,12 @@ Drawer {
                 wrapMode: Text.Wrap
             }
             TButton {
+                objectName: "aboutButton"
+                text: qsTr("About")
+                tip: qsTr("Version, backends and CPU features")
+                onClicked: aboutDialog.open()
+            }
+            TButton {
                 objectName: "resetSettingsButton"
                 text: qsTr("Reset to defaults")
                 onClicked: {
@@ -273,4 +279,6 @@ Drawer {
             }
         }
     }
+
+    AboutDialog { id: aboutDialog }
 }
