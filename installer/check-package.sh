@@ -12,7 +12,8 @@
 #        from there; the dependencies must already be installed (they are on a build machine).
 # 3. From the installed paths: `tern --version`, `tern-cli --version`; `tern-cli generate` on the
 #    bundled model prints text; `tern --self-test` (offscreen, temporary data folder) exits 0 and used
-#    the installed share/tern; desktop-file-validate and appstreamcli validate pass; the icons exist.
+#    the installed share/tern; `tern` opens its window offscreen (the QML modules load) and saves a
+#    picture of it; desktop-file-validate and appstreamcli validate pass.
 # 4. The .tar.gz, unpacked anywhere, runs `tern --self-test` on its own share/tern (relocatable).
 # 5. System mode: chats and models are made in a temporary home's default data folder, the package
 #    is removed (dpkg -r), and the program files must be gone while that data folder is intact.
@@ -124,6 +125,13 @@ step "tern --self-test (offscreen, temporary data folder)"
 self_test "$prefix/bin/tern" "$work/data" "$prefix/share/tern"
 [ -f "$work/data/tern.db" ] && [ -f "$work/data/models/$model_file" ] || fail "self-test left no chat store/model"
 sed 's/^/  /' "$work/self.out"
+
+step "tern opens its window (offscreen) and saves a picture of it"
+env -u TERN_DATA_DIR -u TERN_RESOURCES_DIR QT_QUICK_BACKEND=software "$prefix/bin/tern" --data-dir "$work/data" \
+  --screenshot "$work/window.png" --screenshot-delay 1000 > "$work/window.log" 2>&1 \
+  || { cat "$work/window.log"; fail "tern did not start"; }
+[ -s "$work/window.png" ] || fail "tern saved no picture of its window"
+! grep -E "is not installed|module .* not found|failed to load" "$work/window.log" || fail "QML modules missing"
 
 step "desktop-file-validate, appstreamcli validate"
 desktop-file-validate "$prefix/share/applications/$app_id.desktop" || fail "desktop-file-validate"
