@@ -52,10 +52,11 @@ rm -f "$deb" "$tgz"
 depends="$(dpkg-deb -f "$deb" Depends)"
 echo "  Depends: $depends"
 echo "  Recommends: $(dpkg-deb -f "$deb" Recommends)"
+# (Ubuntu 24.04 renamed some libraries with a t64 suffix; dpkg-shlibdeps writes the local names.)
 for dep in libqt6core6 libqt6quick6 libcurl4 libvulkan1 libsqlite3-0 libqt6sql6-sqlite qt6-qpa-plugins \
            qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-dialogs \
            qml6-module-qtquick-templates qml6-module-qtcharts; do
-  grep -Eq "(^|, )$dep( |,|$)" <<< "$depends" || fail "the .deb does not depend on $dep"
+  grep -Eq "(^|, )$dep(t64)?( |,|$)" <<< "$depends" || fail "the .deb does not depend on $dep"
 done
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' > "$work/files"
 for f in /usr/bin/tern /usr/bin/tern-cli "/usr/share/tern/models/$model_file" /usr/share/tern/catalog.json \
