@@ -299,6 +299,12 @@ Drawer {
                 wrapMode: Text.Wrap
             }
             TButton {
+                objectName: "aboutButton"
+                text: qsTr("About")
+                tip: qsTr("Version, backends and CPU features")
+                onClicked: aboutDialog.open()
+            }
+            TButton {
                 objectName: "resetSettingsButton"
                 text: qsTr("Reset to defaults")
                 onClicked: {
@@ -309,4 +315,6 @@ Drawer {
             }
         }
     }
+
+    AboutDialog { id: aboutDialog }
 }

@@ -1,4 +1,5 @@
 // tern-cli: headless front end of the Tern engine.
+#include "build_info.h"
 #include "command.h"
 
 #include "tern/error.h"
@@ -22,7 +23,8 @@ const char* kUsage =
     "  info      -m MODEL           architecture, hyperparameters, tensors, tokenizer\n"
     "  pull      ID|URL             download a model (catalog id or https URL), resumable\n"
     "\n"
-    "tern-cli COMMAND --help shows the options of a command.\n";
+    "tern-cli COMMAND --help shows the options of a command; tern-cli --version the version,\n"
+    "backends and CPU features.\n";
 
 }  // namespace
 
@@ -35,8 +37,8 @@ int main(int argc, char** argv) {
         std::fputs(kUsage, args.size() < 2 ? stderr : stdout);
         return args.size() < 2 ? 2 : 0;
     }
-    if (args[1] == "--version") {
-        std::printf("tern-cli %s\n", TERN_VERSION);
+    if (args[1] == "--version" || args[1] == "-v") {
+        std::printf("%s\n", qPrintable(tern::app::buildSummary(QStringLiteral("tern-cli"))));
         return 0;
     }
     const QString cmd = args[1];

@@ -19,7 +19,11 @@ AppPaths AppPaths::resolve(const QString& dataDirOverride) {
 
     p.resources = qEnvironmentVariable("TERN_RESOURCES_DIR");
     if (p.resources.isEmpty()) {
+#ifdef __APPLE__
+        const QString installed = QCoreApplication::applicationDirPath() + "/../Resources/tern";  // Tern.app
+#else
         const QString installed = QCoreApplication::applicationDirPath() + "/../share/tern";
+#endif
         p.resources = QFileInfo::exists(installed + "/models") ? installed : QStringLiteral(TERN_SOURCE_RESOURCES_DIR);
     }
     p.resources = QDir(p.resources).absolutePath();

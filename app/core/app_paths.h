@@ -10,7 +10,8 @@ struct AppPaths {
     QString modelsDir;   // dataDir/models: installed .gguf files
     QString database;    // dataDir/tern.db: chat history and settings
     QString resources;   // bundled resources (default model, catalog): $TERN_RESOURCES_DIR, else
-                         // <exe>/../share/tern when installed, else the source tree's resources/
+                         // <exe>/../share/tern when installed (macOS: Tern.app/Contents/Resources/tern),
+                         // else the source tree's resources/ (a build-tree run)
 
     // Resolves the paths and creates dataDir and modelsDir. dataDirOverride wins when not empty.
     static AppPaths resolve(const QString& dataDirOverride = {});

@@ -1,5 +1,7 @@
 #include "gui_helpers.h"
 
+#include "build_info.h"
+
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QThread>
@@ -26,7 +28,14 @@ QString GuiHelpers::paramCount(qint64 n) const {
     return QString::number(v / 1e3, 'f', 0) + QStringLiteral(" K");
 }
 
-QString GuiHelpers::version() const { return QStringLiteral(TERN_VERSION); }
+QString GuiHelpers::version() const { return versionString(); }
+
+QString GuiHelpers::backends() const { return enabledBackends().join(QStringLiteral(", ")); }
+
+QString GuiHelpers::cpuFeatures() const {
+    const QStringList f = tern::app::cpuFeatures();
+    return f.isEmpty() ? QStringLiteral("none detected") : f.join(QLatin1Char(' '));
+}
 
 int GuiHelpers::hardwareThreads() const { return std::max(1, QThread::idealThreadCount()); }
 

@@ -1,12 +1,14 @@
 // tern: the Qt Quick desktop app. Objects are created here and passed in (no singletons); the
 // QML in ../ui only talks to the controllers.
 #include "app_context.h"
+#include "build_info.h"
 #include "gui_helpers.h"
 #include "self_test.h"
 #include "window.h"
 
 #include <QCommandLineParser>
 #include <QGuiApplication>
+#include <QIcon>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 #include <QQuickWindow>
@@ -30,11 +32,15 @@ int main(int argc, char** argv) {
     QCoreApplication::setOrganizationName(QStringLiteral("Tern"));
     QCoreApplication::setApplicationName(QStringLiteral("tern"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TERN_VERSION));
+    if (!headless) {  // the installed .desktop entry and icon (installer/); harmless when not installed
+        QGuiApplication::setDesktopFileName(QStringLiteral(TERN_APP_ID));
+        QGuiApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral(TERN_APP_ID), QIcon(QStringLiteral(":/icons/tern-256.png"))));
+    }
 
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Tern: offline chat with ternary mixture-of-experts models."));
     p.addHelpOption();
-    p.addVersionOption();
+    p.addOption({{"v", "version"}, "Show the version, the enabled backends and this CPU's features."});
     p.addOption({"data-dir", "Keep chats, settings and models in DIR (default: the per-user data folder; "
                              "also $TERN_DATA_DIR).", "DIR"});
     p.addOption({"self-test", "Load the default model, answer one prompt, store it, print it and exit."});
@@ -43,6 +49,10 @@ int main(int argc, char** argv) {
                                "(documentation, tests).", "FILE"});
     p.addOption({"screenshot-delay", "Milliseconds before --screenshot.", "MS", "1500"});
     p.process(*app);
+    if (p.isSet("version")) {
+        std::printf("%s\n", qPrintable(tern::app::buildSummary(QStringLiteral("tern"))));
+        return 0;
+    }
     const QString dataDir = p.value("data-dir");
     std::unique_ptr<tern::app::AppContext> ctx;
     try {

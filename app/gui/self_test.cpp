@@ -57,8 +57,8 @@ int runSelfTest(const QString& dataDir, const QString& prompt) {
         return 1;
     }
     std::printf("%s%s\n", qPrintable(prompt), qPrintable(answer));
-    std::fprintf(stderr, "tern: self-test passed: model %s, data in %s\n", qPrintable(chat.modelId()),
-                 qPrintable(ctx.paths().dataDir));
+    std::fprintf(stderr, "tern: self-test passed: model %s, data in %s, bundled resources in %s\n",
+                 qPrintable(chat.modelId()), qPrintable(ctx.paths().dataDir), qPrintable(ctx.paths().resources));
     return 0;
 }
 

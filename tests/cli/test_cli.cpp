@@ -554,7 +554,10 @@ private slots:
         const QStringList versionArgs{"--version"};
         const CliResult v = runCli(versionArgs);
         CHECK_EXIT(versionArgs, v, 0);
-        QVERIFY2(QRegularExpression("^tern-cli \\d+\\.\\d+[^\\n]*\\n$").match(QString::fromUtf8(v.out)).hasMatch(),
+        // Version, then the build's backends and this CPU's features (app/core/build_info.h).
+        QVERIFY2(QRegularExpression("^tern-cli \\d+\\.\\d+\\.\\d+\\nbackends: CPU(, Vulkan)?\\nCPU features: [^\\n]+\\n$")
+                     .match(QString::fromUtf8(v.out))
+                     .hasMatch(),
                  v.out.constData());
     }
 };

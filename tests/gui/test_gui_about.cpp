@@ -1,0 +1,99 @@
+// The About dialog, reached from the settings page: it opens and shows the version, the build's
+// backends and this CPU's features, the same strings `tern --version` prints (build_info.h). The
+// window with the dialog is saved as a PNG artefact.
+#include "app_context.h"
+#include "build_info.h"
+#include "gui_helpers.h"
+#include "window.h"
+
+#include <QDir>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tern::app;
+
+class TestGuiAbout : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void aboutFromSettings();
+    void noQmlWarnings();
+};
+
+namespace {
+
+QStringList g_warnings;
+
+void captureWarnings(QtMsgType type, const QMessageLogContext& ctx, const QString& msg) {
+    const QString file = ctx.file ? QString::fromUtf8(ctx.file) : QString();
+    if (type != QtDebugMsg && type != QtInfoMsg && (file.startsWith("qrc:/qml") || msg.contains("qrc:/qml")))
+        g_warnings << msg;
+    fprintf(stderr, "%s\n", qPrintable(msg));
+}
+
+// Items inside popups (drawer, dialog) are children of the popup's own item, not of the window's
+// content item: search every QObject under the window's root objects.
+QObject* find(QQmlApplicationEngine& engine, QQuickWindow* w, const QString& name) {
+    for (QObject* root : engine.rootObjects())
+        if (QObject* o = root->findChild<QObject*>(name)) return o;
+    if (QObject* o = w->contentItem()->findChild<QObject*>(name)) return o;
+    if (QQuickItem* overlay = w->contentItem()->parentItem()) {
+        for (QQuickItem* child : overlay->childItems())
+            if (QObject* o = child->findChild<QObject*>(name)) return o;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+void TestGuiAbout::initTestCase() { qInstallMessageHandler(captureWarnings); }
+
+void TestGuiAbout::aboutFromSettings() {
+    QTemporaryDir dir;
+    AppContext ctx(AppPaths::resolve(dir.path()));
+    GuiHelpers helpers;
+    QQmlApplicationEngine engine;
+    QQuickWindow* window = loadMainWindow(engine, ctx, helpers);
+    QVERIFY2(window, "the window did not load");
+    window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window));
+
+    QObject* settingsButton = find(engine, window, "settingsButton");
+    QVERIFY2(settingsButton, "no settingsButton");
+    QVERIFY(QMetaObject::invokeMethod(settingsButton, "clicked"));
+    QObject* page = find(engine, window, "settingsPage");
+    QVERIFY2(page, "no settingsPage");
+    QTRY_VERIFY(page->property("opened").toBool());
+
+    QObject* aboutButton = find(engine, window, "aboutButton");
+    QVERIFY2(aboutButton, "no aboutButton on the settings page");
+    QVERIFY(QMetaObject::invokeMethod(aboutButton, "clicked"));
+    QObject* dialog = find(engine, window, "aboutDialog");
+    QVERIFY2(dialog, "no aboutDialog");
+    QTRY_VERIFY(dialog->property("opened").toBool());
+
+    QObject* version = find(engine, window, "aboutVersion");
+    QObject* backends = find(engine, window, "aboutBackends");
+    QObject* features = find(engine, window, "aboutCpuFeatures");
+    QVERIFY(version && backends && features);
+    QCOMPARE(version->property("text").toString(), QStringLiteral("Version ") + versionString());
+    QCOMPARE(backends->property("text").toString(), enabledBackends().join(QStringLiteral(", ")));
+    const QStringList f = cpuFeatures();
+    QCOMPARE(features->property("text").toString(), f.isEmpty() ? QStringLiteral("none detected") : f.join(' '));
+    QCOMPARE(dialog->property("summary").toString(), buildSummary(QStringLiteral("Tern")));
+
+    QTest::qWait(300);  // let the dialog's enter transition finish before the picture
+    const QString artifacts = qEnvironmentVariable("TERN_TEST_ARTIFACTS", QDir::tempPath());
+    QDir().mkpath(artifacts);
+    const QImage shot = window->grabWindow();
+    QVERIFY(!shot.isNull());
+    QVERIFY(shot.save(artifacts + "/gui-about.png"));
+}
+
+void TestGuiAbout::noQmlWarnings() { QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join("\n"))); }
+
+QTEST_MAIN(TestGuiAbout)
+#include "test_gui_about.moc"
