@@ -310,7 +310,7 @@ private slots:
             w.add_u32("x", 1);
             w.add_tensor("a", Type::F32, {3}, std::vector<uint8_t>(12, 1));
             if (stream)
-                w.add_tensor("b", Type::Q8_0, {32, 4}, [&, fail](uint8_t* dst, size_t n) {
+                w.add_tensor_streamed("b", Type::Q8_0, {32, 4}, [&, fail](uint8_t* dst, size_t n) {
                     if (fail) throw Error("fill failed");
                     QCOMPARE(n, data.size());
                     std::memcpy(dst, data.data(), n);
@@ -332,7 +332,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, failing.write(bad));
         QVERIFY(!QFile::exists(QString::fromStdString(bad)));
         GgufWriter w;
-        QVERIFY_THROWS_EXCEPTION(Error, w.add_tensor("c", Type::Q8_0, {32, 4}, GgufWriter::TensorFill{}));
+        QVERIFY_THROWS_EXCEPTION(Error, w.add_tensor_streamed("c", Type::Q8_0, {32, 4}, GgufWriter::TensorFill{}));
     }
 };
 

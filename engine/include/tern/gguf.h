@@ -134,7 +134,7 @@ public:
     // The same, but the data is made by `fill` when the file is written, one tensor at a time,
     // so write() holds at most one tensor in memory (big synthetic models). The size is checked
     // here as above; `fill` may throw (the write then fails with that error).
-    void add_tensor(const std::string& name, Type type, std::vector<int64_t> ne, TensorFill fill);
+    void add_tensor_streamed(const std::string& name, Type type, std::vector<int64_t> ne, TensorFill fill);
     std::vector<uint8_t> to_bytes() const;
     // Streams the file: the header, then each tensor's data as it is made. On any failure the
     // partial file is removed and tern::Error is thrown ("<path>: ...").

@@ -142,7 +142,7 @@ void GgufWriter::add_tensor(const std::string& name, Type type, std::vector<int6
     impl_->tensors.push_back({name, type, std::move(ne), bytes, std::move(data), {}});
 }
 
-void GgufWriter::add_tensor(const std::string& name, Type type, std::vector<int64_t> ne, TensorFill fill) {
+void GgufWriter::add_tensor_streamed(const std::string& name, Type type, std::vector<int64_t> ne, TensorFill fill) {
     if (!fill) throw Error("GgufWriter: tensor '" + name + "' has no data");
     const uint64_t bytes = impl_->check_tensor(name, type, ne);
     impl_->names.insert(name);

@@ -315,9 +315,9 @@ void write_synthetic_model(const std::string& path, const SynthParams& p) {
         int64_t rows = 1;
         for (size_t d = 1; d < ne.size(); ++d) rows *= ne[d];
         const uint64_t seed = p.seed * 0x9E3779B97F4A7C15ull ^ fnv1a(name);
-        w.add_tensor(name, t, ne, matrix_fill(t, ne[0], rows, seed, threads));
+        w.add_tensor_streamed(name, t, ne, matrix_fill(t, ne[0], rows, seed, threads));
     };
-    const auto norm = [&](const std::string& name) { w.add_tensor(name, Type::F32, {E}, ones_fill()); };
+    const auto norm = [&](const std::string& name) { w.add_tensor_streamed(name, Type::F32, {E}, ones_fill()); };
 
     matrix("token_embd.weight", p.embd_type, {E, V});
     norm("output_norm.weight");
