@@ -10,6 +10,7 @@
 #include "membw.h"
 
 #include "tern/error.h"
+#include "tern/gguf.h"
 #include "tern/model.h"
 #include "tern/session.h"
 #include "tern/tokenizer.h"
@@ -110,11 +111,31 @@ std::string params_label(uint64_t n) {
     return v < 1e9 ? fixed(v / 1e6, 2, " M") : fixed(v / 1e9, 2, " B");
 }
 
-// "llama 1.1B MoE TQ2_0": architecture, size, MoE or not, main matrix type.
+// The file's type as llama-bench names it: general.file_type (llama.cpp's llama_ftype) when it
+// is one of ours — a "mostly TQ2_0" file whose Q8_0 embeddings outweigh its ternary matrices is
+// still TQ2_0 — else the type holding the most matrix bytes.
+std::string file_type_name(const Model& m) {
+    if (auto ft = m.gguf().get_uint("general.file_type")) {
+        switch (*ft) {
+        case 0: return "F32";
+        case 1: return "F16";
+        case 2: return "Q4_0";
+        case 7: return "Q8_0";
+        case 32: return "BF16";
+        case 36: return "TQ1_0";
+        case 37: return "TQ2_0";
+        case 40: return "I2_S";  // bitnet.cpp's MOSTLY_I2_S
+        default: break;
+        }
+    }
+    return m.main_type();
+}
+
+// "llama 1.1B MoE TQ2_0": architecture, size, MoE or not, file type.
 std::string model_type(const Model& m) {
     const double n = static_cast<double>(m.n_params());
     const std::string size = n >= 1e9 ? fixed(n / 1e9, 1, "B") : n >= 1e6 ? fixed(n / 1e6, 0, "M") : fixed(n / 1e3, 0, "K");
-    return m.hparams().arch + " " + size + (m.hparams().n_expert > 0 ? " MoE " : " ") + m.main_type();
+    return m.hparams().arch + " " + size + (m.hparams().n_expert > 0 ? " MoE " : " ") + file_type_name(m);
 }
 
 std::vector<int32_t> bench_tokens(const Model& model, int n) {

@@ -277,6 +277,30 @@ private slots:
         }
     }
 
+    // A "mostly TQ2_0" file is TQ2_0 even where its Q8_0 embeddings hold more bytes (the file
+    // type, as llama-bench names it); --mem-bw 0 leaves out the bandwidth comparison.
+    void benchDenseFileTypeWithoutBandwidth() {
+        const QString path = tmp_.filePath("big-vocab-dense.gguf");
+        const QStringList synth{"synth", "-o", path, "--n-embd", "256", "--n-ff", "256", "--n-expert", "0",
+                                "--n-layer", "1", "--n-head", "4", "--n-head-kv", "1", "--vocab", "3000"};
+        const CliResult s = runCli(synth);
+        CHECK_EXIT(synth, s, 0);
+        const QStringList args{"bench", "-m", path, "-p", "4", "-n", "2", "-r", "1", "-t", "1", "--json", "--mem-bw", "0"};
+        const CliResult r = runCli(args);
+        CHECK_EXIT(args, r, 0);
+        const QJsonArray arr = QJsonDocument::fromJson(r.out).array();
+        QCOMPARE(arr.size(), 2);
+        for (const QJsonValue& v : arr) {
+            const QJsonObject o = v.toObject();
+            QCOMPARE(o.value("model_type").toString(), QStringLiteral("llama 2M TQ2_0"));
+            QCOMPARE(o.value("samples_ns").toArray().size(), 1);
+            QCOMPARE(o.value("stddev_ts").toDouble(-1), 0.0);  // one run: no spread
+            QVERIFY(o.value("mem_bw_gbs").isNull());
+            QVERIFY(o.value("mem_bw_bound_ratio").isNull());
+        }
+        QVERIFY(arr[1].toObject().value("effective_bw_gbs").toDouble() > 0);
+    }
+
     void benchMarkdown() {
         const QStringList args{"bench", "-m", moe_, "-p", "8", "-n", "4", "-r", "2", "-t", "1", "--buffer-mib", "64"};
         const CliResult r = runCli(args);
