@@ -193,6 +193,96 @@ int bench_memory(const QCommandLineParser& p, int threads, bool json) {
     return 0;
 }
 
+// Everything the output needs.
+struct Report {
+    const Model& model;
+    const Session& session;
+    std::string path;
+    int threads = 0;
+    int n_batch = 0;
+    std::string cpu_features;
+    std::vector<Result> results;
+    uint64_t peak_rss = 0;
+    double mem_bw = 0;          // GB/s; 0: no comparison
+    bool mem_bw_measured = false;
+
+    std::string backend() const { return session.backend_kind() == BackendKind::VULKAN ? "Vulkan" : "CPU"; }
+    // Decode's effective bandwidth in GB/s (weights read per token × t/s); prefill has none.
+    double effective_bw(const Result& r) const {
+        return static_cast<double>(model.weight_bytes_per_token()) * r.avg_ts / 1e9;
+    }
+};
+
+void print_json(const Report& rep) {
+    const Model& m = rep.model;
+    QJsonArray arr;
+    const QString cpu = QString::fromStdString(cpu_model_name());
+    for (const Result& r : rep.results) {
+        const bool tg = r.n_gen > 0;
+        QJsonObject o;
+        // llama-bench's fields
+        o["build_commit"] = "";
+        o["build_number"] = 0;
+        o["cpu_info"] = cpu;
+        o["gpu_info"] = "";
+        o["backends"] = QString::fromStdString(rep.backend());
+        o["model_filename"] = QString::fromStdString(rep.path);
+        o["model_type"] = QString::fromStdString(model_type(m));
+        o["model_size"] = static_cast<qint64>(m.weight_bytes());
+        o["model_n_params"] = static_cast<qint64>(m.n_params());
+        o["n_batch"] = rep.n_batch;
+        o["n_ubatch"] = rep.n_batch;
+        o["n_threads"] = rep.threads;
+        o["type_k"] = "f32";  // the engine's KV cache holds F32
+        o["type_v"] = "f32";
+        o["n_prompt"] = r.n_prompt;
+        o["n_gen"] = r.n_gen;
+        o["n_depth"] = 0;
+        o["test_time"] = QString::fromStdString(r.time);
+        o["avg_ns"] = static_cast<qint64>(std::llround(r.avg_ns));
+        o["stddev_ns"] = static_cast<qint64>(std::llround(r.stddev_ns));
+        o["avg_ts"] = r.avg_ts;
+        o["stddev_ts"] = r.stddev_ts;
+        QJsonArray ns, ts;
+        for (int64_t x : r.samples_ns) ns.append(static_cast<qint64>(x));
+        for (double x : r.samples_ts) ts.append(x);
+        o["samples_ns"] = ns;
+        o["samples_ts"] = ts;
+        // ours
+        o["tern_version"] = TERN_VERSION;
+        o["cpu_features"] = QString::fromStdString(rep.cpu_features);
+        o["backend_description"] = QString::fromStdString(rep.session.backend_description());
+        o["weight_bytes_per_token"] = static_cast<qint64>(m.weight_bytes_per_token());
+        o["effective_bw_gbs"] = tg ? QJsonValue(rep.effective_bw(r)) : QJsonValue();
+        o["mem_bw_gbs"] = rep.mem_bw > 0 ? QJsonValue(rep.mem_bw) : QJsonValue();
+        o["mem_bw_bound_ratio"] = tg && rep.mem_bw > 0 ? QJsonValue(rep.effective_bw(r) / rep.mem_bw) : QJsonValue();
+        o["peak_rss_bytes"] = static_cast<qint64>(rep.peak_rss);
+        arr.append(o);
+    }
+    std::fputs(QJsonDocument(arr).toJson(QJsonDocument::Indented).constData(), stdout);
+}
+
+void print_table(const Report& rep) {
+    const Model& m = rep.model;
+    std::vector<std::vector<std::string>> rows{
+        {"model", "size", "params", "backend", "threads", "test", "t/s", "GB/s", "% of bound"}};
+    for (const Result& r : rep.results) {
+        const bool tg = r.n_gen > 0;
+        rows.push_back({model_type(m), size_label(m.weight_bytes()), params_label(m.n_params()), rep.backend(),
+                        std::to_string(rep.threads), r.test, fixed(r.avg_ts, 2) + " ± " + fixed(r.stddev_ts, 2),
+                        tg ? fixed(rep.effective_bw(r), 2) : "",
+                        tg && rep.mem_bw > 0 ? fixed(100 * rep.effective_bw(r) / rep.mem_bw, 1, " %") : ""});
+    }
+    print_markdown(rows, {false, true, true, false, true, true, true, true, true});
+    std::string bw = "not compared";
+    if (rep.mem_bw > 0)
+        bw = fixed(rep.mem_bw, 2, " GB/s") +
+             (rep.mem_bw_measured ? " (measured with " + std::to_string(rep.threads) + " threads)" : " (given)");
+    std::printf("\nbackend: %s | weights read per decoded token: %.1f MB | memory read bandwidth: %s | peak RSS: %.1f MiB\n",
+                rep.session.backend_description().c_str(), static_cast<double>(m.weight_bytes_per_token()) / 1e6,
+                bw.c_str(), static_cast<double>(rep.peak_rss) / (1024.0 * 1024.0));
+}
+
 }  // namespace
 
 int cmd_bench(const QStringList& args) {
@@ -274,76 +364,14 @@ int cmd_bench(const QStringList& args) {
     };
     if (n_prompt > 0) run("pp" + std::to_string(n_prompt), n_prompt, 0, time_pp, time_pp);
     if (n_gen > 0) run("tg" + std::to_string(n_gen), 0, n_gen, [&] { return time_tg(n_gen); }, [&] { return time_tg(1); });
-    const uint64_t peak_rss = peak_rss_bytes();  // before the bandwidth buffer exists
-
-    double mem_bw = given_bw;
-    if (mem_bw < 0) mem_bw = measure_read_bandwidth(threads, static_cast<uint64_t>(int_option(p, "buffer-mib", 16, 1 << 20)) << 20).gb_per_s;
-    const uint64_t bytes_per_token = model->weight_bytes_per_token();
-    const std::string backend = session.backend_kind() == BackendKind::VULKAN ? "Vulkan" : "CPU";
-    const std::string type = model_type(*model);
-    // Decode: effective bandwidth (GB/s) and share of the bound; not defined for prefill.
-    const auto effective_bw = [&](const Result& r) { return static_cast<double>(bytes_per_token) * r.avg_ts / 1e9; };
-
-    if (json) {
-        QJsonArray arr;
-        const QString cpu = QString::fromStdString(cpu_model_name());
-        for (const Result& r : results) {
-            QJsonObject o;
-            o["build_commit"] = "";
-            o["build_number"] = 0;
-            o["tern_version"] = TERN_VERSION;
-            o["cpu_info"] = cpu;
-            o["gpu_info"] = "";
-            o["backends"] = QString::fromStdString(backend);
-            o["model_filename"] = QString::fromStdString(path);
-            o["model_type"] = QString::fromStdString(type);
-            o["model_size"] = static_cast<qint64>(model->weight_bytes());
-            o["model_n_params"] = static_cast<qint64>(model->n_params());
-            o["n_batch"] = so.n_batch;
-            o["n_ubatch"] = so.n_batch;
-            o["n_threads"] = threads;
-            o["cpu_features"] = QString::fromStdString(so.cpu_features);
-            o["type_k"] = "f32";  // the engine's KV cache holds F32
-            o["type_v"] = "f32";
-            o["n_prompt"] = r.n_prompt;
-            o["n_gen"] = r.n_gen;
-            o["n_depth"] = 0;
-            o["test_time"] = QString::fromStdString(r.time);
-            o["avg_ns"] = static_cast<qint64>(std::llround(r.avg_ns));
-            o["stddev_ns"] = static_cast<qint64>(std::llround(r.stddev_ns));
-            o["avg_ts"] = r.avg_ts;
-            o["stddev_ts"] = r.stddev_ts;
-            QJsonArray ns, ts;
-            for (int64_t x : r.samples_ns) ns.append(static_cast<qint64>(x));
-            for (double x : r.samples_ts) ts.append(x);
-            o["samples_ns"] = ns;
-            o["samples_ts"] = ts;
-            o["weight_bytes_per_token"] = static_cast<qint64>(bytes_per_token);
-            o["effective_bw_gbs"] = r.n_gen > 0 ? QJsonValue(effective_bw(r)) : QJsonValue();
-            o["mem_bw_gbs"] = mem_bw > 0 ? QJsonValue(mem_bw) : QJsonValue();
-            o["mem_bw_bound_ratio"] = r.n_gen > 0 && mem_bw > 0 ? QJsonValue(effective_bw(r) / mem_bw) : QJsonValue();
-            o["peak_rss_bytes"] = static_cast<qint64>(peak_rss);
-            o["backend_description"] = QString::fromStdString(session.backend_description());
-            arr.append(o);
-        }
-        std::fputs(QJsonDocument(arr).toJson(QJsonDocument::Indented).constData(), stdout);
-        return 0;
-    }
-
-    std::vector<std::vector<std::string>> rows{
-        {"model", "size", "params", "backend", "threads", "test", "t/s", "GB/s", "% of bound"}};
-    for (const Result& r : results) {
-        const bool tg = r.n_gen > 0;
-        rows.push_back({type, size_label(model->weight_bytes()), params_label(model->n_params()), backend,
-                        std::to_string(threads), r.test, fixed(r.avg_ts, 2) + " ± " + fixed(r.stddev_ts, 2),
-                        tg ? fixed(effective_bw(r), 2) : "", tg && mem_bw > 0 ? fixed(100 * effective_bw(r) / mem_bw, 1, " %") : ""});
-    }
-    print_markdown(rows, {false, true, true, false, true, true, true, true, true});
-    std::printf("\nbackend: %s | weights read per decoded token: %.1f MB | memory read bandwidth: %s | peak RSS: %.1f MiB\n",
-                session.backend_description().c_str(), static_cast<double>(bytes_per_token) / 1e6,
-                mem_bw > 0 ? (fixed(mem_bw, 2, " GB/s") + (given_bw < 0 ? " (measured with " + std::to_string(threads) + " threads)" : " (given)")).c_str()
-                           : "not compared",
-                static_cast<double>(peak_rss) / (1024.0 * 1024.0));
+    Report rep{*model, session, path, threads, so.n_batch, so.cpu_features, std::move(results)};
+    rep.peak_rss = peak_rss_bytes();  // before the bandwidth buffer exists
+    rep.mem_bw = given_bw >= 0 ? given_bw
+                               : measure_read_bandwidth(threads, static_cast<uint64_t>(int_option(p, "buffer-mib", 16, 1 << 20)) << 20)
+                                     .gb_per_s;
+    rep.mem_bw_measured = given_bw < 0;
+    if (json) print_json(rep);
+    else print_table(rep);
     return 0;
 }
 
