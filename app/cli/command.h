@@ -17,6 +17,8 @@ int cmd_logits(const QStringList& args);
 int cmd_tokenize(const QStringList& args);
 int cmd_info(const QStringList& args);
 int cmd_pull(const QStringList& args);
+int cmd_synth(const QStringList& args);
+int cmd_bench(const QStringList& args);
 
 // Parses args for a subcommand; throws tern::Error with the parser's message on bad options.
 // Adds -h/--help; returns false when help was printed (the command should exit 0). Positional

@@ -22,6 +22,12 @@ const char* kUsage =
     "  logits    -m MODEL --tokens 1,2,3 -o OUT.f32   write the logits of every position\n"
     "  info      -m MODEL           architecture, hyperparameters, tensors, tokenizer\n"
     "  pull      ID|URL             download a model (catalog id or https URL), resumable\n"
+    "  synth     -o FILE [--n-embd N --n-ff N --n-expert N --n-layer N --type TQ2_0 ...]\n"
+    "                               write a random-weight llama GGUF (dense or MoE) for benchmarks\n"
+    "  bench     -m MODEL [-p 64] [-n 32] [-r 3] [-t N] [--json]\n"
+    "                               prefill/decode tokens/s like llama-bench, and decode's share of\n"
+    "                               the memory bandwidth bound\n"
+    "  bench     --memory [-t N]    measure the memory read bandwidth (GB/s)\n"
     "\n"
     "tern-cli COMMAND --help shows the options of a command; tern-cli --version the version,\n"
     "backends and CPU features.\n";
@@ -51,6 +57,8 @@ int main(int argc, char** argv) {
         if (cmd == "logits") return tern::cli::cmd_logits(args);
         if (cmd == "info") return tern::cli::cmd_info(args);
         if (cmd == "pull") return tern::cli::cmd_pull(args);
+        if (cmd == "synth") return tern::cli::cmd_synth(args);
+        if (cmd == "bench") return tern::cli::cmd_bench(args);
         std::fprintf(stderr, "tern-cli: unknown command '%s'\n%s", qPrintable(cmd), kUsage);
         return 2;
     } catch (const tern::Error& e) {

@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -112,6 +113,9 @@ private:
 // Builds GGUF (version 3) files: used by tests and by `tern-cli synth`.
 class GgufWriter {
 public:
+    // Produces a tensor's data at write time into `dst` (exactly the tensor's n_bytes, zeroed).
+    using TensorFill = std::function<void(uint8_t* dst, size_t n_bytes)>;
+
     GgufWriter();
     ~GgufWriter();
     void set_alignment(uint32_t alignment);  // also written as general.alignment if not 32
@@ -127,8 +131,14 @@ public:
     // data must hold exactly row_bytes(type, ne[0]) * ne[1] * ne[2] * ne[3] bytes (I2_S:
     // i2s_tensor_bytes(n), codes then scale tail). Internal types are refused.
     void add_tensor(const std::string& name, Type type, std::vector<int64_t> ne, std::vector<uint8_t> data);
+    // The same, but the data is made by `fill` when the file is written, one tensor at a time,
+    // so write() holds at most one tensor in memory (big synthetic models). The size is checked
+    // here as above; `fill` may throw (the write then fails with that error).
+    void add_tensor_streamed(const std::string& name, Type type, std::vector<int64_t> ne, TensorFill fill);
     std::vector<uint8_t> to_bytes() const;
-    void write(const std::string& path) const;  // throws tern::Error on I/O failure
+    // Streams the file: the header, then each tensor's data as it is made. On any failure the
+    // partial file is removed and tern::Error is thrown ("<path>: ...").
+    void write(const std::string& path) const;
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <set>
+#include <utility>
 
 namespace tern {
 
@@ -37,7 +38,9 @@ struct GgufWriter::Impl {
         std::string name;
         Type type;
         std::vector<int64_t> ne;
-        std::vector<uint8_t> data;
+        uint64_t n_bytes = 0;
+        std::vector<uint8_t> data;  // the data, or empty when `fill` makes it at write time
+        TensorFill fill;
     };
     uint32_t alignment = 32;
     std::set<std::string> keys;
@@ -55,6 +58,13 @@ struct GgufWriter::Impl {
         ++n_kv;
         return kv_bytes;
     }
+    // Checks a new tensor and returns its data size in bytes.
+    uint64_t check_tensor(const std::string& name, Type type, const std::vector<int64_t>& ne) const;
+    // Header, metadata and tensor infos, padded to the alignment: everything before the data.
+    std::vector<uint8_t> header() const;
+    // Calls emit(bytes, n) for every tensor's data and its padding, in order.
+    template <class Emit> void emit_data(Emit&& emit) const;
+
     std::vector<uint8_t>& begin_array(const std::string& key, GgufValueType elem, size_t count) {
         std::vector<uint8_t>& out = begin(key, GgufValueType::ARRAY);
         put_type(out, elem);
@@ -99,7 +109,7 @@ void GgufWriter::add_i32_array(const std::string& key, const std::vector<int32_t
     for (int32_t x : v) put_u32(out, static_cast<uint32_t>(x));
 }
 
-void GgufWriter::add_tensor(const std::string& name, Type type, std::vector<int64_t> ne, std::vector<uint8_t> data) {
+uint64_t GgufWriter::Impl::check_tensor(const std::string& name, Type type, const std::vector<int64_t>& ne) const {
     const std::string what = "GgufWriter: tensor '" + name + "'";
     const TypeTraits* tt = type_traits(static_cast<uint32_t>(type));
     if (!tt || tt->internal) throw Error(what + " has an unsupported type");
@@ -119,51 +129,94 @@ void GgufWriter::add_tensor(const std::string& name, Type type, std::vector<int6
         for (int64_t d : ne) n *= static_cast<uint64_t>(d);
         bytes = i2s_tensor_bytes(n);
     }
-    if (data.size() != bytes)
-        throw Error(what + " has " + std::to_string(data.size()) + " bytes of data, expected " + std::to_string(bytes));
-    if (!impl_->names.insert(name).second) throw Error("GgufWriter: duplicate tensor name '" + name + "'");
-    impl_->tensors.push_back({name, type, std::move(ne), std::move(data)});
+    if (names.count(name)) throw Error("GgufWriter: duplicate tensor name '" + name + "'");
+    return bytes;
 }
 
-std::vector<uint8_t> GgufWriter::to_bytes() const {
-    const Impl& m = *impl_;
-    const bool write_alignment = m.alignment != 32;
+void GgufWriter::add_tensor(const std::string& name, Type type, std::vector<int64_t> ne, std::vector<uint8_t> data) {
+    const uint64_t bytes = impl_->check_tensor(name, type, ne);
+    if (data.size() != bytes)
+        throw Error("GgufWriter: tensor '" + name + "' has " + std::to_string(data.size()) + " bytes of data, expected " +
+                    std::to_string(bytes));
+    impl_->names.insert(name);
+    impl_->tensors.push_back({name, type, std::move(ne), bytes, std::move(data), {}});
+}
+
+void GgufWriter::add_tensor_streamed(const std::string& name, Type type, std::vector<int64_t> ne, TensorFill fill) {
+    if (!fill) throw Error("GgufWriter: tensor '" + name + "' has no data");
+    const uint64_t bytes = impl_->check_tensor(name, type, ne);
+    impl_->names.insert(name);
+    impl_->tensors.push_back({name, type, std::move(ne), bytes, {}, std::move(fill)});
+}
+
+std::vector<uint8_t> GgufWriter::Impl::header() const {
+    const bool write_alignment = alignment != 32;
     std::vector<uint8_t> out;
     put_u32(out, 0x46554747u);  // "GGUF"
     put_u32(out, 3);
-    put_u64(out, m.tensors.size());
-    put_u64(out, m.n_kv + (write_alignment ? 1 : 0));
-    out.insert(out.end(), m.kv_bytes.begin(), m.kv_bytes.end());
+    put_u64(out, tensors.size());
+    put_u64(out, n_kv + (write_alignment ? 1 : 0));
+    out.insert(out.end(), kv_bytes.begin(), kv_bytes.end());
     if (write_alignment) {
         put_str(out, "general.alignment");
         put_type(out, GgufValueType::UINT32);
-        put_u32(out, m.alignment);
+        put_u32(out, alignment);
     }
     uint64_t offset = 0;
-    for (const Impl::Tensor& t : m.tensors) {
+    for (const Tensor& t : tensors) {
         put_str(out, t.name);
         put_u32(out, static_cast<uint32_t>(t.ne.size()));
         for (int64_t n : t.ne) put_u64(out, static_cast<uint64_t>(n));
         put_u32(out, static_cast<uint32_t>(t.type));
         put_u64(out, offset);
-        offset += padded(t.data.size(), m.alignment);
+        offset += padded(t.n_bytes, alignment);
     }
-    pad_to(out, m.alignment);
-    for (const Impl::Tensor& t : m.tensors) {
-        out.insert(out.end(), t.data.begin(), t.data.end());
-        pad_to(out, m.alignment);
+    pad_to(out, alignment);
+    return out;
+}
+
+template <class Emit> void GgufWriter::Impl::emit_data(Emit&& emit) const {
+    const std::vector<uint8_t> zeros(alignment, 0);
+    std::vector<uint8_t> buf;  // reused by every filled tensor
+    for (const Tensor& t : tensors) {
+        if (t.fill) {
+            buf.assign(t.n_bytes, 0);
+            t.fill(buf.data(), buf.size());
+            emit(buf.data(), buf.size());
+        } else {
+            emit(t.data.data(), t.data.size());
+        }
+        emit(zeros.data(), padded(t.n_bytes, alignment) - t.n_bytes);
     }
+}
+
+std::vector<uint8_t> GgufWriter::to_bytes() const {
+    std::vector<uint8_t> out = impl_->header();
+    impl_->emit_data([&](const uint8_t* p, size_t n) { out.insert(out.end(), p, p + n); });
     return out;
 }
 
 void GgufWriter::write(const std::string& path) const {
-    const std::vector<uint8_t> bytes = to_bytes();
     std::FILE* fp = std::fopen(path.c_str(), "wb");
     if (!fp) throw Error(path + ": cannot create: " + std::strerror(errno));
-    const size_t written = std::fwrite(bytes.data(), 1, bytes.size(), fp);
-    const int write_errno = errno;
-    if (std::fclose(fp) != 0 || written != bytes.size())
-        throw Error(path + ": cannot write: " + std::strerror(written != bytes.size() ? write_errno : errno));
+    const auto put = [&](const uint8_t* p, size_t n) {
+        if (n > 0 && std::fwrite(p, 1, n, fp) != n) throw Error(path + ": cannot write: " + std::strerror(errno));
+    };
+    try {
+        const std::vector<uint8_t> head = impl_->header();
+        put(head.data(), head.size());
+        impl_->emit_data(put);
+        if (std::fflush(fp) != 0) throw Error(path + ": cannot write: " + std::strerror(errno));
+    } catch (...) {
+        std::fclose(fp);
+        std::remove(path.c_str());
+        throw;
+    }
+    if (std::fclose(fp) != 0) {
+        const int err = errno;
+        std::remove(path.c_str());
+        throw Error(path + ": cannot write: " + std::strerror(err));
+    }
 }
 
 }  // namespace tern
