@@ -1,4 +1,4 @@
-// The CPU backend: executes graph nodes with the kernel table (scalar reference for now) on a
+// The CPU backend: executes graph nodes with a kernel table (kernels.h: scalar, avx2, avx512) on a
 // persistent thread pool. Matrix products split output rows across threads; attention splits
 // (token, head) pairs. Activations live in one arena reused from graph to graph.
 #include "backend/backend.h"
@@ -28,7 +28,7 @@ const int32_t* i32(const Tensor* t) { return static_cast<const int32_t*>(t->byte
 class CpuBackend final : public Backend {
 public:
     explicit CpuBackend(const CpuBackendOptions& o)
-        : opts_(o), kernels_(&scalar_kernels()),
+        : opts_(o), kernels_(&cpu_kernels(o.cpu_features)),
           pool_(o.n_threads > 0 ? o.n_threads : std::max(1u, std::thread::hardware_concurrency())) {}
 
     std::string_view name() const override { return "cpu"; }
@@ -45,7 +45,7 @@ public:
         case Op::MUL_MAT:
         case Op::MUL_MAT_ID: {
             const auto& k = (*kernels_)[type];
-            if (!k.mat_vec || !k.dequantize_row) return false;
+            if (!k.mat_vec || !k.mat_mat || !k.dequantize_row) return false;
             return (*kernels_)[type_traits(type).vec_dot_type].quantize_row != nullptr;
         }
         case Op::COUNT: return false;
@@ -148,7 +148,9 @@ private:
         return dst;
     }
 
-    // y[c·N + n] = W[n] · xq[c] for the listed activation columns c → output columns.
+    // y[c·N + n] = W[n] · xq[c] for the listed activation columns c → output columns. Rows are
+    // cut into tiles split across threads; a tile's rows meet the columns kCols at a time
+    // (mat_mat), so a weight row is read from memory once per batch, then from cache.
     void mat_cols(const uint8_t* w, Type wtype, int64_t K, int64_t N, const uint8_t* xq, Type vt,
                   const std::vector<std::pair<int64_t, int64_t>>& cols, float* y) {
         const size_t wrb = row_bytes(wtype, K), xrb = row_bytes(vt, K);
@@ -156,25 +158,34 @@ private:
         const auto& wk = (*kernels_)[exact ? Type::F32 : wtype];
         const auto deq = (*kernels_)[wtype].dequantize_row;
         constexpr int64_t kTile = 16;
+        constexpr size_t kCols = 4;
         const int64_t n_tiles = (N + kTile - 1) / kTile;
-        pool_.parallel_for(n_tiles, [&](int64_t b, int64_t e, int) {
-            std::vector<float> tmp(static_cast<size_t>(kTile));
-            std::vector<float> wrow(exact ? static_cast<size_t>(K * kTile) : 0);
+        if (exact && wrow_.size() < static_cast<size_t>(pool_.size())) wrow_.resize(static_cast<size_t>(pool_.size()));
+        pool_.parallel_for(n_tiles, [&](int64_t b, int64_t e, int thread) {
+            float tmp[kCols][kTile];
+            const void* xp[kCols];
+            float* yp[kCols];
+            for (size_t c = 0; c < kCols; ++c) yp[c] = tmp[c];
+            std::vector<float>* wrow = exact ? &wrow_[static_cast<size_t>(thread)] : nullptr;
+            if (wrow) wrow->resize(static_cast<size_t>(K * kTile));
             for (int64_t tile = b; tile < e; ++tile) {
                 const int64_t r0 = tile * kTile, r1 = std::min(N, r0 + kTile);
                 const uint8_t* wp = w;
                 size_t stride = wrb;
                 int64_t rr0 = r0, rr1 = r1;
-                if (exact) {  // dequantize this tile of rows once, reuse for every column
-                    for (int64_t r = r0; r < r1; ++r) deq(w + static_cast<size_t>(r) * wrb, &wrow[(r - r0) * K], K);
-                    wp = reinterpret_cast<const uint8_t*>(wrow.data());
+                if (wrow) {  // dequantize this tile of rows once, reuse for every column
+                    for (int64_t r = r0; r < r1; ++r) deq(w + static_cast<size_t>(r) * wrb, &(*wrow)[(r - r0) * K], K);
+                    wp = reinterpret_cast<const uint8_t*>(wrow->data());
                     stride = static_cast<size_t>(K) * sizeof(float);
                     rr0 = 0;
                     rr1 = r1 - r0;
                 }
-                for (const auto& [src_col, dst_col] : cols) {
-                    wk.mat_vec(wp, stride, rr0, rr1, xq + static_cast<size_t>(src_col) * xrb, K, tmp.data());
-                    std::memcpy(y + dst_col * N + r0, tmp.data(), static_cast<size_t>(r1 - r0) * sizeof(float));
+                for (size_t c0 = 0; c0 < cols.size(); c0 += kCols) {
+                    const size_t nc = std::min(kCols, cols.size() - c0);
+                    for (size_t c = 0; c < nc; ++c) xp[c] = xq + static_cast<size_t>(cols[c0 + c].first) * xrb;
+                    wk.mat_mat(wp, stride, rr0, rr1, xp, static_cast<int>(nc), K, yp);
+                    for (size_t c = 0; c < nc; ++c)
+                        std::memcpy(y + cols[c0 + c].second * N + r0, tmp[c], static_cast<size_t>(r1 - r0) * sizeof(float));
                 }
             }
         });
@@ -360,6 +371,7 @@ private:
     std::vector<float> k_cache_, v_cache_;
     std::vector<uint8_t> arena_, xq_;
     std::vector<std::pair<int64_t, int64_t>> cols_;
+    std::vector<std::vector<float>> wrow_;  // per thread: dequantized weight tile (exact mode)
 };
 
 }  // namespace
