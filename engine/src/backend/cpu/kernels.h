@@ -10,8 +10,8 @@
 //   (sum += float(sumi) · (d_w · d_x), block after block), so results are bit-identical to the
 //   scalar table. Q8_0/Q4_0 use |w|·sign(x, w): exact for activations in [-127, 127], which
 //   is all Q8_0 quantisation produces;
-// - F32 and F16 dot products accumulate in float lanes (the reference sums F16 products in
-//   double): equal to rounding, as llama.cpp's SIMD paths.
+// - F32 and F16 dot products: eight rows at once in the vector lanes, each row summed in the
+//   reference's order and precision (float for F32, double for F16), so also bit-identical.
 #pragma once
 
 #include "tern/types.h"

@@ -65,13 +65,6 @@ inline __m256i reduce8(const __m256i* a) {
     return _mm256_add_epi32(_mm256_permute2x128_si256(u0, u1, 0x20), _mm256_permute2x128_si256(u0, u1, 0x31));
 }
 
-inline float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
 // ---- block kernels: acc[r·NC + c] gets int32 lanes summing to block i of row r · column c ----
 
 // Ternary weights against Q8_K activations (d: float at 0, qs at 4, bsums at 260).
@@ -274,32 +267,81 @@ void mat_vec(const void* w, size_t stride, int64_t r0, int64_t r1, const void* x
     mat_mat<K>(w, stride, r0, r1, xs, 1, n, ys);
 }
 
-// ---- float weights (F32, F16): float lanes, not bit-identical to the reference ----------
+// ---- float weights (F32, F16): eight rows in the eight lanes --------------------------------
+// The reference sums each row's products in order (F32: float sums; F16: double sums of the
+// exact float products). Lane r of the accumulator is row r and the columns are visited in
+// order through an 8×8 transpose, so every row gets the reference's very operations.
 
-inline __m256 load_f(const float* p) { return _mm256_loadu_ps(p); }
-inline __m256 load_f(const uint16_t* p) {
-    return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
-}
+inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
+inline __m256 load8(const uint16_t* p) { return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))); }
 inline float to_f(float v) { return v; }
 inline float to_f(uint16_t v) { return _cvtsh_ss(v); }
 
+inline void transpose8(__m256* r) {
+    const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+    const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+    const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+    const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+    const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    r[0] = _mm256_permute2f128_ps(u0, u4, 0x20);
+    r[1] = _mm256_permute2f128_ps(u1, u5, 0x20);
+    r[2] = _mm256_permute2f128_ps(u2, u6, 0x20);
+    r[3] = _mm256_permute2f128_ps(u3, u7, 0x20);
+    r[4] = _mm256_permute2f128_ps(u0, u4, 0x31);
+    r[5] = _mm256_permute2f128_ps(u1, u5, 0x31);
+    r[6] = _mm256_permute2f128_ps(u2, u6, 0x31);
+    r[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
+}
+
 template <typename T>
 void mat_vec_float(const void* w, size_t stride, int64_t r0, int64_t r1, const void* xv, int64_t n, float* y) {
+    constexpr bool kDouble = sizeof(T) == 2;  // F16: double sums
     const auto* x = static_cast<const T*>(xv);
-    for (int64_t r = r0; r < r1; ++r) {
-        const T* a = reinterpret_cast<const T*>(static_cast<const uint8_t*>(w) + static_cast<size_t>(r) * stride);
-        __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
-        int64_t k = 0;
-        for (; k + 32 <= n; k += 32) {
-            s0 = _mm256_fmadd_ps(load_f(a + k), load_f(x + k), s0);
-            s1 = _mm256_fmadd_ps(load_f(a + k + 8), load_f(x + k + 8), s1);
-            s2 = _mm256_fmadd_ps(load_f(a + k + 16), load_f(x + k + 16), s2);
-            s3 = _mm256_fmadd_ps(load_f(a + k + 24), load_f(x + k + 24), s3);
+    for (int64_t r = r0; r < r1; r += 8) {
+        const T* a[8];
+        for (int k = 0; k < 8; ++k)
+            a[k] = reinterpret_cast<const T*>(static_cast<const uint8_t*>(w) +
+                                              static_cast<size_t>(r + k < r1 ? r + k : r1 - 1) * stride);
+        __m256 sf = _mm256_setzero_ps();
+        __m256d s_lo = _mm256_setzero_pd(), s_hi = _mm256_setzero_pd();
+        int64_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            __m256 col[8];
+            for (int k = 0; k < 8; ++k) col[k] = load8(a[k] + i);
+            transpose8(col);  // col[j] = element i + j of the 8 rows
+            const __m256 xs = load8(x + i);
+            alignas(32) float xa[8];
+            _mm256_store_ps(xa, xs);
+            for (int j = 0; j < 8; ++j) {
+                const __m256 p = _mm256_mul_ps(col[j], _mm256_set1_ps(xa[j]));
+                if constexpr (kDouble) {
+                    s_lo = _mm256_add_pd(s_lo, _mm256_cvtps_pd(_mm256_castps256_ps128(p)));
+                    s_hi = _mm256_add_pd(s_hi, _mm256_cvtps_pd(_mm256_extractf128_ps(p, 1)));
+                } else {
+                    sf = _mm256_add_ps(sf, p);
+                }
+            }
         }
-        for (; k + 8 <= n; k += 8) s0 = _mm256_fmadd_ps(load_f(a + k), load_f(x + k), s0);
-        float s = hsum(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
-        for (; k < n; ++k) s += to_f(a[k]) * to_f(x[k]);
-        y[r - r0] = s;
+        alignas(32) float outf[8];
+        alignas(32) double outd[8];
+        _mm256_store_ps(outf, sf);
+        _mm256_store_pd(outd, s_lo);
+        _mm256_store_pd(outd + 4, s_hi);
+        const int64_t nr = r1 - r < 8 ? r1 - r : 8;
+        for (int64_t k = 0; k < nr; ++k) {
+            if constexpr (kDouble) {
+                double s = outd[k];
+                for (int64_t j = i; j < n; ++j) s += static_cast<double>(to_f(a[k][j]) * to_f(x[j]));
+                y[r + k - r0] = static_cast<float>(s);
+            } else {
+                float s = outf[k];
+                for (int64_t j = i; j < n; ++j) s += to_f(a[k][j]) * to_f(x[j]);
+                y[r + k - r0] = s;
+            }
+        }
     }
 }
 
