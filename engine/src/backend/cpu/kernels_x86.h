@@ -146,16 +146,20 @@ struct Tq1 {
     template <int NR, int NC>
     static void block(const uint8_t* const* w, const uint8_t* const* x, int64_t i, __m256i* acc) {
         const uint8_t* xb[NC];
-        for (int c = 0; c < NC; ++c) xb[c] = x[c] + i * kQ8K + 4;
-        TernaryAcc<NR * NC> t;
-        for (int r = 0; r < NR; ++r) {
+        __m256i bs[NC];
+        for (int c = 0; c < NC; ++c) {
+            xb[c] = x[c] + i * kQ8K + 4;
+            bs[c] = _mm256_madd_epi16(load(xb[c] + 256), _mm256_set1_epi16(1));
+        }
+        for (int r = 0; r < NR; ++r) {  // one row at a time: its NC accumulators stay in registers
+            TernaryAcc<NC> t;
             const uint8_t* b = w[r] + i * WB;
             __m256i p = load(b);
 #pragma GCC unroll 5
             for (int n = 0; n < 5; ++n) {
                 if (n > 0) p = times3(p);
                 const __m256i code = tq1_digit(p);
-                for (int c = 0; c < NC; ++c) t.add(r * NC + c, code, load(xb[c] + 32 * n));
+                for (int c = 0; c < NC; ++c) t.add(c, code, load(xb[c] + 32 * n));
             }
             const __m128i q0 = load128(b + 32);
             const __m128i q1 = times3(q0), q2 = times3(q1), q3 = times3(q2), q4 = times3(q3);
@@ -164,13 +168,16 @@ struct Tq1 {
             const __m128i h0 = _mm_set1_epi32(static_cast<int>(qh));
             const __m128i h1 = times3(h0), h2 = times3(h1), h3 = times3(h2);
             const __m128i hv = _mm_blend_epi32(_mm_blend_epi32(_mm_blend_epi32(h0, h1, 2), h2, 4), h3, 8);
-            const __m256i g[3] = {_mm256_set_m128i(q1, q0), _mm256_set_m128i(q3, q2), _mm256_set_m128i(hv, q4)};
-            for (int k = 0; k < 3; ++k) {
-                const __m256i code = tq1_digit(g[k]);
-                for (int c = 0; c < NC; ++c) t.add(r * NC + c, code, load(xb[c] + 160 + 32 * k));
+            const __m256i g0 = tq1_digit(_mm256_set_m128i(q1, q0));
+            const __m256i g1 = tq1_digit(_mm256_set_m128i(q3, q2));
+            const __m256i g2 = tq1_digit(_mm256_set_m128i(hv, q4));
+            for (int c = 0; c < NC; ++c) {
+                t.add(c, g0, load(xb[c] + 160));
+                t.add(c, g1, load(xb[c] + 192));
+                t.add(c, g2, load(xb[c] + 224));
+                acc[r * NC + c] = _mm256_sub_epi32(t.get(c), bs[c]);
             }
         }
-        finish_ternary<NR, NC>(t, xb, acc);
     }
 };
 
