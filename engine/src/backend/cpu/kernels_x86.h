@@ -100,6 +100,7 @@ inline void finish_ternary(const TernaryAcc<P>& t, const uint8_t* const* xb, __m
 template <size_t WB, bool F32_SCALE>
 struct Tq2 {
     static constexpr int64_t QK = 256;
+    static constexpr size_t kWB = WB;
     static float wscale(const uint8_t* w, int64_t i) {
         return F32_SCALE ? f32_at(w + i * WB + 64) : h2f(w + i * WB + 64);
     }
@@ -141,6 +142,7 @@ inline __m128i times3(__m128i p) { return _mm_add_epi8(p, _mm_add_epi8(p, p)); }
 struct Tq1 {
     static constexpr int64_t QK = 256;
     static constexpr size_t WB = 54;
+    static constexpr size_t kWB = WB;
     static float wscale(const uint8_t* w, int64_t i) { return h2f(w + i * WB + 52); }
     static float xscale(const uint8_t* x, int64_t i) { return f32_at(x + i * kQ8K); }
     template <int NR, int NC>
@@ -184,6 +186,7 @@ struct Tq1 {
 // Q8_0 weights (34-byte blocks: fp16 d, qs[32]) against Q8_0 activations.
 struct Q80 {
     static constexpr int64_t QK = 32;
+    static constexpr size_t kWB = 34;
     static float wscale(const uint8_t* w, int64_t i) { return h2f(w + i * 34); }
     static float xscale(const uint8_t* x, int64_t i) { return h2f(x + i * 34); }
     static __m256i weights(const uint8_t* w, int64_t i) { return load(w + i * 34 + 2); }
@@ -192,6 +195,7 @@ struct Q80 {
 // Q4_0 weights (18-byte blocks: fp16 d, qs[16]; element j low nibble of qs[j], 16 + j high).
 struct Q40 {
     static constexpr int64_t QK = 32;
+    static constexpr size_t kWB = 18;
     static float wscale(const uint8_t* w, int64_t i) { return h2f(w + i * 18); }
     static float xscale(const uint8_t* x, int64_t i) { return h2f(x + i * 34); }
     static __m256i weights(const uint8_t* w, int64_t i) {
@@ -220,12 +224,20 @@ struct Int8Dot : W {
 // ---- the row × column driver ----------------------------------------------------------
 
 // out[r·NC + c] = row w[r] · column x[c] over nb blocks, with the reference's float steps.
+// `ahead`: bytes from a row to the row whose same block is prefetched meanwhile (rows are
+// short, 8-16 cache lines, too short for the hardware prefetcher to follow 8 of them at once).
 template <class K, int NR, int NC>
-inline void tile(const uint8_t* const* w, const uint8_t* const* x, int64_t nb, float* out) {
+inline void tile(const uint8_t* const* w, const uint8_t* const* x, int64_t nb, size_t wb, size_t ahead, float* out) {
     static_assert(NR * NC == 8, "8 (row, column) pairs per tile");
     __m256 sum = _mm256_setzero_ps();
     alignas(32) float sc[8];
     for (int64_t i = 0; i < nb; ++i) {
+        if (ahead)
+            for (int r = 0; r < NR; ++r) {
+                const char* p = reinterpret_cast<const char*>(w[r] + ahead + static_cast<size_t>(i) * wb);
+                _mm_prefetch(p, _MM_HINT_T0);
+                _mm_prefetch(p + 63, _MM_HINT_T0);
+            }
         __m256i acc[8];
         K::template block<NR, NC>(w, x, i, acc);
         for (int r = 0; r < NR; ++r) {
@@ -237,6 +249,11 @@ inline void tile(const uint8_t* const* w, const uint8_t* const* x, int64_t nb, f
     _mm256_storeu_ps(out, sum);
 }
 
+#ifndef TERN_PREFETCH_ROWS
+#define TERN_PREFETCH_ROWS 16
+#endif
+constexpr size_t kPrefetchRows = TERN_PREFETCH_ROWS;
+
 // Rows [r0, r1) NR at a time; a short last group repeats the last row (results dropped).
 template <class K, int NR, int NC>
 void tile_rows(const uint8_t* base, size_t stride, int64_t r0, int64_t r1, const uint8_t* const* x, int nc,
@@ -245,7 +262,7 @@ void tile_rows(const uint8_t* base, size_t stride, int64_t r0, int64_t r1, const
     alignas(32) float out[8];
     for (int64_t r = r0; r < r1; r += NR) {
         for (int k = 0; k < NR; ++k) w[k] = base + static_cast<size_t>(r + k < r1 ? r + k : r1 - 1) * stride;
-        tile<K, NR, NC>(w, x, nb, out);
+        tile<K, NR, NC>(w, x, nb, K::kWB, kPrefetchRows * stride, out);
         const int64_t nr = r1 - r < NR ? r1 - r : NR;
         for (int64_t k = 0; k < nr; ++k)
             for (int c = 0; c < nc; ++c) y[c][r + k - r0] = out[k * NC + c];
