@@ -149,8 +149,10 @@ private:
     }
 
     // y[c·N + n] = W[n] · xq[c] for the listed activation columns c → output columns. Rows are
-    // cut into tiles split across threads; a tile's rows meet the columns kCols at a time
-    // (mat_mat), so a weight row is read from memory once per batch, then from cache.
+    // cut into tiles split across threads. With up to kCols columns (decode) a thread's rows go
+    // to the kernel in one call, streaming through the weights; with more (prefill) a tile's
+    // rows meet the columns kCols at a time (mat_mat), so a weight row is read from memory once
+    // per batch, then from cache.
     void mat_cols(const uint8_t* w, Type wtype, int64_t K, int64_t N, const uint8_t* xq, Type vt,
                   const std::vector<std::pair<int64_t, int64_t>>& cols, float* y) {
         const size_t wrb = row_bytes(wtype, K), xrb = row_bytes(vt, K);
@@ -162,31 +164,35 @@ private:
         const int64_t n_tiles = (N + kTile - 1) / kTile;
         if (exact && wrow_.size() < static_cast<size_t>(pool_.size())) wrow_.resize(static_cast<size_t>(pool_.size()));
         pool_.parallel_for(n_tiles, [&](int64_t b, int64_t e, int thread) {
-            float tmp[kCols][kTile];
             const void* xp[kCols];
             float* yp[kCols];
-            for (size_t c = 0; c < kCols; ++c) yp[c] = tmp[c];
+            // The kernel's y[c][r - rr0] for rows [rr0, rr1) of W (or of the dequantized tile).
+            auto run = [&](const uint8_t* wp, size_t stride, int64_t r0, int64_t rr0, int64_t rr1) {
+                for (size_t c0 = 0; c0 < cols.size(); c0 += kCols) {
+                    const size_t nc = std::min(kCols, cols.size() - c0);
+                    for (size_t c = 0; c < nc; ++c) {
+                        xp[c] = xq + static_cast<size_t>(cols[c0 + c].first) * xrb;
+                        yp[c] = y + cols[c0 + c].second * N + r0;
+                    }
+                    wk.mat_mat(wp, stride, rr0, rr1, xp, static_cast<int>(nc), K, yp);
+                }
+            };
+            if (!exact && cols.size() <= kCols) {
+                const int64_t r0 = b * kTile, r1 = std::min(N, e * kTile);
+                run(w, wrb, r0, r0, r1);
+                return;
+            }
             std::vector<float>* wrow = exact ? &wrow_[static_cast<size_t>(thread)] : nullptr;
             if (wrow) wrow->resize(static_cast<size_t>(K * kTile));
             for (int64_t tile = b; tile < e; ++tile) {
                 const int64_t r0 = tile * kTile, r1 = std::min(N, r0 + kTile);
-                const uint8_t* wp = w;
-                size_t stride = wrb;
-                int64_t rr0 = r0, rr1 = r1;
-                if (wrow) {  // dequantize this tile of rows once, reuse for every column
-                    for (int64_t r = r0; r < r1; ++r) deq(w + static_cast<size_t>(r) * wrb, &(*wrow)[(r - r0) * K], K);
-                    wp = reinterpret_cast<const uint8_t*>(wrow->data());
-                    stride = static_cast<size_t>(K) * sizeof(float);
-                    rr0 = 0;
-                    rr1 = r1 - r0;
+                if (!wrow) {
+                    run(w, wrb, r0, r0, r1);
+                    continue;
                 }
-                for (size_t c0 = 0; c0 < cols.size(); c0 += kCols) {
-                    const size_t nc = std::min(kCols, cols.size() - c0);
-                    for (size_t c = 0; c < nc; ++c) xp[c] = xq + static_cast<size_t>(cols[c0 + c].first) * xrb;
-                    wk.mat_mat(wp, stride, rr0, rr1, xp, static_cast<int>(nc), K, yp);
-                    for (size_t c = 0; c < nc; ++c)
-                        std::memcpy(y + cols[c0 + c].second * N + r0, tmp[c], static_cast<size_t>(r1 - r0) * sizeof(float));
-                }
+                // Exact mode: dequantize this tile of rows once, reuse for every column.
+                for (int64_t r = r0; r < r1; ++r) deq(w + static_cast<size_t>(r) * wrb, &(*wrow)[(r - r0) * K], K);
+                run(reinterpret_cast<const uint8_t*>(wrow->data()), static_cast<size_t>(K) * sizeof(float), r0, 0, r1 - r0);
             }
         });
     }
