@@ -279,18 +279,19 @@ private:
         const int64_t group = nh / nkv;
         const float* qd = f32(q);
         auto* out = static_cast<float*>(t->out);
-        pool_.parallel_for(T * nh, [&](int64_t b, int64_t e, int) {
-            std::vector<float> scores(static_cast<size_t>(n_ctx));
+        const MatVecFn dot_f32 = (*kernels_)[Type::F32].mat_vec;
+        if (scores_.size() < static_cast<size_t>(pool_.size())) scores_.resize(static_cast<size_t>(pool_.size()));
+        for (auto& sc : scores_) sc.resize(static_cast<size_t>(n_ctx));
+        pool_.parallel_for(T * nh, [&](int64_t b, int64_t e, int thread) {
+            std::vector<float>& scores = scores_[static_cast<size_t>(thread)];
             for (int64_t r = b; r < e; ++r) {
                 const int64_t tok = r / nh, h = r % nh, kvh = h / group;
                 const int64_t n_kv = pos0 + tok + 1;  // causal: positions 0 .. pos0 + tok
                 const float* qh = qd + r * hd;
-                for (int64_t j = 0; j < n_kv; ++j) {
-                    const float* kh = kc + j * kv_dim + kvh * hd;
-                    float s = 0.0f;
-                    for (int64_t d = 0; d < hd; ++d) s += qh[d] * kh[d];
-                    scores[j] = s * scale;
-                }
+                // q · k for every cached position: the K cache rows of this head are an F32
+                // matrix with row stride kv_dim (the kernel keeps the scalar summation order).
+                dot_f32(kc + kvh * hd, static_cast<size_t>(kv_dim) * sizeof(float), 0, n_kv, qh, hd, scores.data());
+                for (int64_t j = 0; j < n_kv; ++j) scores[j] *= scale;
                 cpu::softmax_row(scores.data(), n_kv);
                 float* oh = out + r * hd;
                 std::fill(oh, oh + hd, 0.0f);
@@ -377,7 +378,8 @@ private:
     std::vector<float> k_cache_, v_cache_;
     std::vector<uint8_t> arena_, xq_;
     std::vector<std::pair<int64_t, int64_t>> cols_;
-    std::vector<std::vector<float>> wrow_;  // per thread: dequantized weight tile (exact mode)
+    std::vector<std::vector<float>> wrow_;    // per thread: dequantized weight tile (exact mode)
+    std::vector<std::vector<float>> scores_;  // per thread: attention scores over the KV cache
 };
 
 }  // namespace

@@ -236,7 +236,7 @@ inline void tile(const uint8_t* const* w, const uint8_t* const* x, int64_t nb, s
             for (int r = 0; r < NR; ++r) {
                 const char* p = reinterpret_cast<const char*>(w[r] + ahead + static_cast<size_t>(i) * wb);
                 _mm_prefetch(p, _MM_HINT_T0);
-                _mm_prefetch(p + 63, _MM_HINT_T0);
+                if constexpr (K::kWB > 64) _mm_prefetch(p + 63, _MM_HINT_T0);
             }
         __m256i acc[8];
         K::template block<NR, NC>(w, x, i, acc);
