@@ -36,6 +36,7 @@ void add_model_options(QCommandLineParser& p) {
     p.addOption({{"m", "model"}, "GGUF model file.", "FILE"});
     p.addOption({"ctx", "Context size in tokens (default: the model's, at most 4096).", "N", "0"});
     p.addOption({"threads", "CPU threads (default: all).", "N", "0"});
+    p.addOption({"cpu-features", "CPU kernel set: scalar, avx2 or avx512 (default: the best this CPU runs).", "SET"});
 }
 
 void add_sampling_options(QCommandLineParser& p) {
@@ -91,6 +92,7 @@ SessionOptions session_options(const QCommandLineParser& p) {
     SessionOptions o;
     o.n_ctx = int_option(p, "ctx", 0, 1 << 20);
     o.n_threads = int_option(p, "threads", 0, 1024);
+    o.cpu_features = p.value("cpu-features").toStdString();  // checked by the Session (tern::Error)
     return o;
 }
 

@@ -86,7 +86,7 @@ void TestActivationQuant::matmulUsesPerRowScale() {
 
     float got[2] = {};
     for (int mode = 0; mode < 2; ++mode) {
-        auto be = make_cpu_backend({1, MatmulPrecision::NATIVE});
+        auto be = make_cpu_backend({1, MatmulPrecision::NATIVE, ""});
         Graph g;
         Tensor* wt = g.leaf(Type::TQ2_0, {512, 1}, wq.data(), "w");
         Tensor* xt = g.leaf(Type::F32, {512, 1}, x.data(), "x");

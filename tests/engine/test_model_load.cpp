@@ -1,5 +1,6 @@
 // Model-level validation: a GGUF that parses but is not a model we can run gives an error naming
 // the problem (unknown architecture, missing key or tensor, wrong shape or type), never a crash.
+#include "backend/cpu/kernels.h"
 #include "model/weights.h"
 #include "tern/error.h"
 #include "tern/gguf.h"
@@ -107,7 +108,7 @@ void TestModelLoad::validModelLoadsAndRuns() {
     QCOMPARE(logits.size(), size_t{4});
     for (float v : logits) QVERIFY(std::isfinite(v));
     QCOMPARE(s.backend_kind(), BackendKind::CPU);
-    QCOMPARE(s.backend_description(), std::string("CPU (scalar, 1 thread)"));
+    QCOMPARE(s.backend_description(), "CPU (" + std::string(cpu_kernels("").name) + ", 1 thread)");
     // Bytes one decoded token reads: one embedding row (32) + the tied table as LM head (128) +
     // output norm (32) + the layer: norms 2·32, q/o 2·256, k/v 2·128, gate/up/down 3·512.
     QCOMPARE(m->weight_bytes_per_token(), uint64_t{32 + 128 + 32 + 64 + 512 + 256 + 1536});

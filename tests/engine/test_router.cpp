@@ -30,7 +30,7 @@ struct Routed {
 };
 
 Routed route(const std::vector<float>& logits, int k, bool renorm) {
-    auto be = make_cpu_backend({1, MatmulPrecision::NATIVE});
+    auto be = make_cpu_backend({1, MatmulPrecision::NATIVE, ""});
     Graph g;
     const auto E = static_cast<int64_t>(logits.size());
     Tensor* l = g.leaf(Type::F32, {E, 1}, logits.data(), "router_logits");
@@ -74,7 +74,7 @@ const std::vector<float> kExperts = {1, 10, 2, 20, 3, 30};
 }  // namespace
 
 void TestRouter::expertIdOutOfRangeIsAnError() {
-    auto be = make_cpu_backend({1, MatmulPrecision::NATIVE});
+    auto be = make_cpu_backend({1, MatmulPrecision::NATIVE, ""});
     Graph g;
     const std::vector<float> x = {1, 1};
     const std::vector<int32_t> ids = {3};
@@ -87,7 +87,7 @@ void TestRouter::expertIdOutOfRangeIsAnError() {
 
 void TestRouter::mulMatIdPicksTheRightExpert() {
     // Two tokens, two slots each, the last expert and a duplicate included.
-    auto be = make_cpu_backend({2, MatmulPrecision::NATIVE});
+    auto be = make_cpu_backend({2, MatmulPrecision::NATIVE, ""});
     Graph g;
     const std::vector<float> x = {1, 2, 3, 4};         // token 0: (1,2), token 1: (3,4)
     const std::vector<int32_t> ids = {2, 0, 1, 1};     // token 0: experts 2, 0; token 1: 1, 1
@@ -105,7 +105,7 @@ void TestRouter::mulMatIdPicksTheRightExpert() {
 
 void TestRouter::ropeNormAndNeox() {
     // One head of 4 dims at position 1, base 10000: θ0 = 1, θ1 = 10000^(-1/2) = 0.01.
-    auto be = make_cpu_backend({1, MatmulPrecision::NATIVE});
+    auto be = make_cpu_backend({1, MatmulPrecision::NATIVE, ""});
     const std::vector<float> x = {1, 0, 1, 0};
     const std::vector<int32_t> pos = {1};
     for (RopeMode mode : {RopeMode::NORM, RopeMode::NEOX}) {
@@ -132,7 +132,7 @@ void TestRouter::ropeNormAndNeox() {
 void TestRouter::attentionOverTheCache() {
     // hd 2, one query head, one kv head. Token 0: k=(1,0) v=(1,0); token 1: k=(0,1) v=(0,2),
     // q=(0, ln 3) with scale 1 → weights softmax(0, ln 3) = (0.25, 0.75) → out (0.25, 1.5).
-    auto be = make_cpu_backend({1, MatmulPrecision::NATIVE});
+    auto be = make_cpu_backend({1, MatmulPrecision::NATIVE, ""});
     be->init_kv_cache({1, 4, 2});
     const float ln3 = std::log(3.0f);
     const std::vector<float> q = {0, 0, 0, ln3}, k = {1, 0, 0, 1}, v = {1, 0, 0, 2};
@@ -151,7 +151,7 @@ void TestRouter::attentionOverTheCache() {
 }
 
 void TestRouter::contextOverflowIsAnError() {
-    auto be = make_cpu_backend({1, MatmulPrecision::NATIVE});
+    auto be = make_cpu_backend({1, MatmulPrecision::NATIVE, ""});
     be->init_kv_cache({1, 2, 2});
     const std::vector<float> z(6, 0.0f);
     Graph g;

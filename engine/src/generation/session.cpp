@@ -60,6 +60,7 @@ Session::Session(const Model& model, const SessionOptions& opts) : model_(model)
     CpuBackendOptions co;
     co.n_threads = opts.n_threads;
     co.precision = opts.exact_f32 ? MatmulPrecision::EXACT_F32 : MatmulPrecision::NATIVE;
+    co.cpu_features = opts.cpu_features;
     if (opts.backend == BackendKind::VULKAN) throw Error("the Vulkan backend is not built into this Tern");
     backend_ = make_cpu_backend(co);
     backend_kind_ = BackendKind::CPU;

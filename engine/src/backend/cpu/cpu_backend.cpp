@@ -1,4 +1,4 @@
-// The CPU backend: executes graph nodes with the kernel table (scalar reference for now) on a
+// The CPU backend: executes graph nodes with a kernel table (kernels.h: scalar, avx2, avx512) on a
 // persistent thread pool. Matrix products split output rows across threads; attention splits
 // (token, head) pairs. Activations live in one arena reused from graph to graph.
 #include "backend/backend.h"
@@ -28,7 +28,7 @@ const int32_t* i32(const Tensor* t) { return static_cast<const int32_t*>(t->byte
 class CpuBackend final : public Backend {
 public:
     explicit CpuBackend(const CpuBackendOptions& o)
-        : opts_(o), kernels_(&scalar_kernels()),
+        : opts_(o), kernels_(&cpu_kernels(o.cpu_features)),
           pool_(o.n_threads > 0 ? o.n_threads : std::max(1u, std::thread::hardware_concurrency())) {}
 
     std::string_view name() const override { return "cpu"; }
@@ -45,7 +45,7 @@ public:
         case Op::MUL_MAT:
         case Op::MUL_MAT_ID: {
             const auto& k = (*kernels_)[type];
-            if (!k.mat_vec || !k.dequantize_row) return false;
+            if (!k.mat_vec || !k.mat_mat || !k.dequantize_row) return false;
             return (*kernels_)[type_traits(type).vec_dot_type].quantize_row != nullptr;
         }
         case Op::COUNT: return false;
@@ -148,33 +148,66 @@ private:
         return dst;
     }
 
-    // y[c·N + n] = W[n] · xq[c] for the listed activation columns c → output columns.
-    void mat_cols(const uint8_t* w, Type wtype, int64_t K, int64_t N, const uint8_t* xq, Type vt,
-                  const std::vector<std::pair<int64_t, int64_t>>& cols, float* y) {
+    // One weight matrix (an expert's, for MUL_MAT_ID) and its activation columns cols_[c0, c1).
+    struct MatJob {
+        const uint8_t* w;
+        size_t c0, c1;
+    };
+
+    // y[c·N + n] = W[n] · xq[c] for every job's activation columns c → output columns, all jobs
+    // in one parallel pass (decode runs each selected expert's matrices in a single job set).
+    // Rows are cut into tiles split across threads. With up to kCols columns (decode) a
+    // thread's rows go to the kernel in one call, streaming through the weights; with more
+    // (prefill) a tile's rows meet the columns kCols at a time (mat_mat), so a weight row is
+    // read from memory once per batch, then from cache.
+    void mat_cols(const std::vector<MatJob>& jobs, Type wtype, int64_t K, int64_t N, const uint8_t* xq, Type vt,
+                  float* y) {
         const size_t wrb = row_bytes(wtype, K), xrb = row_bytes(vt, K);
         const bool exact = opts_.precision == MatmulPrecision::EXACT_F32 && wtype != Type::F32;
         const auto& wk = (*kernels_)[exact ? Type::F32 : wtype];
         const auto deq = (*kernels_)[wtype].dequantize_row;
+        const auto& cols = cols_;
         constexpr int64_t kTile = 16;
+        constexpr size_t kCols = 4;
         const int64_t n_tiles = (N + kTile - 1) / kTile;
-        pool_.parallel_for(n_tiles, [&](int64_t b, int64_t e, int) {
-            std::vector<float> tmp(static_cast<size_t>(kTile));
-            std::vector<float> wrow(exact ? static_cast<size_t>(K * kTile) : 0);
-            for (int64_t tile = b; tile < e; ++tile) {
-                const int64_t r0 = tile * kTile, r1 = std::min(N, r0 + kTile);
-                const uint8_t* wp = w;
-                size_t stride = wrb;
-                int64_t rr0 = r0, rr1 = r1;
-                if (exact) {  // dequantize this tile of rows once, reuse for every column
-                    for (int64_t r = r0; r < r1; ++r) deq(w + static_cast<size_t>(r) * wrb, &wrow[(r - r0) * K], K);
-                    wp = reinterpret_cast<const uint8_t*>(wrow.data());
-                    stride = static_cast<size_t>(K) * sizeof(float);
-                    rr0 = 0;
-                    rr1 = r1 - r0;
+        if (exact && wrow_.size() < static_cast<size_t>(pool_.size())) wrow_.resize(static_cast<size_t>(pool_.size()));
+        pool_.parallel_for(n_tiles * static_cast<int64_t>(jobs.size()), [&](int64_t b, int64_t e, int thread) {
+            const void* xp[kCols];
+            float* yp[kCols];
+            std::vector<float>* wrow = exact ? &wrow_[static_cast<size_t>(thread)] : nullptr;
+            if (wrow) wrow->resize(static_cast<size_t>(K * kTile));
+            for (int64_t t = b; t < e;) {
+                const MatJob& job = jobs[static_cast<size_t>(t / n_tiles)];
+                const int64_t job_end = (t / n_tiles + 1) * n_tiles;
+                const int64_t tb = t % n_tiles, te = std::min(e, job_end) - (t - tb);
+                t = std::min(e, job_end);
+                // The kernel's y[c][r - rr0] for rows [rr0, rr1) of W (or of the dequantized tile).
+                auto run = [&](const uint8_t* wp, size_t stride, int64_t r0, int64_t rr0, int64_t rr1) {
+                    for (size_t c0 = job.c0; c0 < job.c1; c0 += kCols) {
+                        const size_t nc = std::min(kCols, job.c1 - c0);
+                        for (size_t c = 0; c < nc; ++c) {
+                            xp[c] = xq + static_cast<size_t>(cols[c0 + c].first) * xrb;
+                            yp[c] = y + cols[c0 + c].second * N + r0;
+                        }
+                        wk.mat_mat(wp, stride, rr0, rr1, xp, static_cast<int>(nc), K, yp);
+                    }
+                };
+                if (!exact && job.c1 - job.c0 <= kCols) {
+                    const int64_t r0 = tb * kTile, r1 = std::min(N, te * kTile);
+                    run(job.w, wrb, r0, r0, r1);
+                    continue;
                 }
-                for (const auto& [src_col, dst_col] : cols) {
-                    wk.mat_vec(wp, stride, rr0, rr1, xq + static_cast<size_t>(src_col) * xrb, K, tmp.data());
-                    std::memcpy(y + dst_col * N + r0, tmp.data(), static_cast<size_t>(r1 - r0) * sizeof(float));
+                for (int64_t tile = tb; tile < te; ++tile) {
+                    const int64_t r0 = tile * kTile, r1 = std::min(N, r0 + kTile);
+                    if (!wrow) {
+                        run(job.w, wrb, r0, r0, r1);
+                        continue;
+                    }
+                    // Exact mode: dequantize this tile of rows once, reuse for every column.
+                    for (int64_t r = r0; r < r1; ++r)
+                        deq(job.w + static_cast<size_t>(r) * wrb, &(*wrow)[(r - r0) * K], K);
+                    run(reinterpret_cast<const uint8_t*>(wrow->data()), static_cast<size_t>(K) * sizeof(float), r0, 0,
+                        r1 - r0);
                 }
             }
         });
@@ -189,7 +222,8 @@ private:
         const uint8_t* xq = quantize_rows(f32(x), K, T, vt);
         cols_.clear();
         for (int64_t c = 0; c < T; ++c) cols_.emplace_back(c, c);
-        mat_cols(static_cast<const uint8_t*>(w->bytes()), w->type, K, N, xq, vt, cols_, static_cast<float*>(t->out));
+        jobs_.assign(1, {static_cast<const uint8_t*>(w->bytes()), 0, cols_.size()});
+        mat_cols(jobs_, w->type, K, N, xq, vt, static_cast<float*>(t->out));
     }
 
     void mul_mat_id(Tensor* t) {
@@ -200,23 +234,26 @@ private:
         const int64_t K = w->ne[0], N = w->ne[1], E = w->ne[2];
         const int64_t S = ids->ne[0], T = ids->ne[1], xs = x->n_rows() / T;  // 1 (shared input) or S
         const Type vt = activation_type(t);
+        const int32_t* id = i32(ids);
+        for (int64_t k = 0; k < S * T; ++k)
+            if (id[k] < 0 || id[k] >= E)
+                throw Error("expert id " + std::to_string(id[k]) + " out of range for '" + w->name + "'");
         const uint8_t* xq = quantize_rows(f32(x), K, x->n_rows(), vt);
         const size_t expert_bytes = row_bytes(w->type, K) * static_cast<size_t>(N);
-        const int32_t* id = i32(ids);
-        // Group (slot, token) pairs by expert so each expert's matrix is read once per batch.
+        // Group (slot, token) pairs by expert so each selected expert's matrix is read once per
+        // batch; unselected experts are not touched.
+        cols_.clear();
+        jobs_.clear();
         for (int64_t e = 0; e < E; ++e) {
-            cols_.clear();
+            const size_t c0 = cols_.size();
             for (int64_t tok = 0; tok < T; ++tok)
-                for (int64_t s = 0; s < S; ++s) {
-                    const int32_t ex = id[tok * S + s];
-                    if (ex < 0 || ex >= E)
-                        throw Error("expert id " + std::to_string(ex) + " out of range for '" + w->name + "'");
-                    if (ex == e) cols_.emplace_back(tok * xs + (xs == 1 ? 0 : s), tok * S + s);
-                }
-            if (cols_.empty()) continue;
-            mat_cols(static_cast<const uint8_t*>(w->bytes()) + static_cast<size_t>(e) * expert_bytes, w->type, K, N,
-                     xq, vt, cols_, static_cast<float*>(t->out));
+                for (int64_t s = 0; s < S; ++s)
+                    if (id[tok * S + s] == e) cols_.emplace_back(tok * xs + (xs == 1 ? 0 : s), tok * S + s);
+            if (cols_.size() > c0)
+                jobs_.push_back({static_cast<const uint8_t*>(w->bytes()) + static_cast<size_t>(e) * expert_bytes, c0,
+                                 cols_.size()});
         }
+        mat_cols(jobs_, w->type, K, N, xq, vt, static_cast<float*>(t->out));
     }
 
     void rms_norm(Tensor* t) {
@@ -262,18 +299,19 @@ private:
         const int64_t group = nh / nkv;
         const float* qd = f32(q);
         auto* out = static_cast<float*>(t->out);
-        pool_.parallel_for(T * nh, [&](int64_t b, int64_t e, int) {
-            std::vector<float> scores(static_cast<size_t>(n_ctx));
+        const MatVecFn dot_f32 = (*kernels_)[Type::F32].mat_vec;
+        if (scores_.size() < static_cast<size_t>(pool_.size())) scores_.resize(static_cast<size_t>(pool_.size()));
+        for (auto& sc : scores_) sc.resize(static_cast<size_t>(n_ctx));
+        pool_.parallel_for(T * nh, [&](int64_t b, int64_t e, int thread) {
+            std::vector<float>& scores = scores_[static_cast<size_t>(thread)];
             for (int64_t r = b; r < e; ++r) {
                 const int64_t tok = r / nh, h = r % nh, kvh = h / group;
                 const int64_t n_kv = pos0 + tok + 1;  // causal: positions 0 .. pos0 + tok
                 const float* qh = qd + r * hd;
-                for (int64_t j = 0; j < n_kv; ++j) {
-                    const float* kh = kc + j * kv_dim + kvh * hd;
-                    float s = 0.0f;
-                    for (int64_t d = 0; d < hd; ++d) s += qh[d] * kh[d];
-                    scores[j] = s * scale;
-                }
+                // q · k for every cached position: the K cache rows of this head are an F32
+                // matrix with row stride kv_dim (the kernel keeps the scalar summation order).
+                dot_f32(kc + kvh * hd, static_cast<size_t>(kv_dim) * sizeof(float), 0, n_kv, qh, hd, scores.data());
+                for (int64_t j = 0; j < n_kv; ++j) scores[j] *= scale;
                 cpu::softmax_row(scores.data(), n_kv);
                 float* oh = out + r * hd;
                 std::fill(oh, oh + hd, 0.0f);
@@ -359,7 +397,10 @@ private:
     KvCacheConfig kv_cfg_;
     std::vector<float> k_cache_, v_cache_;
     std::vector<uint8_t> arena_, xq_;
-    std::vector<std::pair<int64_t, int64_t>> cols_;
+    std::vector<std::pair<int64_t, int64_t>> cols_;  // (activation row, output column) pairs
+    std::vector<MatJob> jobs_;
+    std::vector<std::vector<float>> wrow_;    // per thread: dequantized weight tile (exact mode)
+    std::vector<std::vector<float>> scores_;  // per thread: attention scores over the KV cache
 };
 
 }  // namespace

@@ -1,13 +1,25 @@
 // The CPU backend's per-type kernel table: how to convert activations to a weight type's
 // vec_dot_type and how to take dot products with its rows. The scalar table wraps the
-// reference code in tensor/quants.h; SIMD tables (AVX2, AVX-512, NEON) replace entries at
-// run time and are tested against the scalar ones.
+// reference code in tensor/quants.h; the SIMD tables ("avx2", "avx512") start from it and
+// replace entries; cpu_kernels() picks one at run time from the CPU's features.
+//
+// Numerics of the SIMD entries (tests/engine/test_kernels_simd.cpp checks them):
+// - activation quantisation (Q8_0, Q8_K, Q8_K_ROW): byte-identical to the scalar reference;
+// - integer dot products (TQ1_0, TQ2_0, TQ2_0_S32 · Q8_K/Q8_K_ROW, Q8_0 and Q4_0 · Q8_0): the
+//   per-block int32 sums are exact and the float steps keep the reference's order
+//   (sum += float(sumi) · (d_w · d_x), block after block), so results are bit-identical to the
+//   scalar table. Q8_0/Q4_0 use |w|·sign(x, w): exact for activations in [-127, 127], which
+//   is all Q8_0 quantisation produces;
+// - F32 and F16 dot products: eight rows at once in the vector lanes, each row summed in the
+//   reference's order and precision (float for F32, double for F16), so also bit-identical.
 #pragma once
 
 #include "tern/types.h"
 
 #include <array>
 #include <cstdint>
+#include <string_view>
+#include <vector>
 
 namespace tern {
 
@@ -18,10 +30,17 @@ using DequantizeRowFn = void (*)(const void* src, float* dst, int64_t n);
 using MatVecFn = void (*)(const void* w, size_t row_stride, int64_t r0, int64_t r1,
                           const void* x, int64_t n, float* y);
 
+// Dot products of rows [r0, r1) of a weight matrix with n_cols activation rows x[c] (each n
+// elements in the vec_dot_type): y[c][r - r0] receives row r · x[c]. Each weight row is read
+// once for up to 4 activation rows at a time (prefill: weights stay in cache across tokens).
+using MatMatFn = void (*)(const void* w, size_t row_stride, int64_t r0, int64_t r1, const void* const* x,
+                          int n_cols, int64_t n, float* const* y);
+
 struct CpuTypeKernels {
     QuantizeRowFn quantize_row = nullptr;      // F32 → this type (activation types only)
     DequantizeRowFn dequantize_row = nullptr;  // this type → F32
     MatVecFn mat_vec = nullptr;                // weight rows of this type · activation row
+    MatMatFn mat_mat = nullptr;                // weight rows of this type · several activation rows
 };
 
 struct CpuKernels {
@@ -33,5 +52,20 @@ struct CpuKernels {
 
 // The scalar reference kernels for every supported type.
 const CpuKernels& scalar_kernels();
+
+// The kernel set named `features`: "" = the best this CPU runs ("avx512" when it has AVX-512
+// F/BW/VL/VNNI, else "avx2" with AVX2/FMA/F16C, else "scalar"), or "scalar", "avx2", "avx512".
+// Throws tern::Error for an unknown name or a set this CPU (or this build) cannot run.
+const CpuKernels& cpu_kernels(std::string_view features);
+
+// Names of the kernel sets this CPU can run, "scalar" first.
+std::vector<std::string_view> available_kernel_sets();
+
+#if defined(TERN_X86_KERNELS)
+// Defined in kernels_avx2.cpp / kernels_avx512.cpp (compiled with their ISA flags; call only
+// when the CPU has the features): replace entries of k with SIMD ones.
+void add_avx2_kernels(CpuKernels& k);
+void add_avx512_kernels(CpuKernels& k);
+#endif
 
 }  // namespace tern

@@ -19,11 +19,20 @@ void mat_vec(const void* w, size_t row_stride, int64_t r0, int64_t r1, const voi
 }
 
 template <Type T>
+void mat_mat(const void* w, size_t row_stride, int64_t r0, int64_t r1, const void* const* x, int n_cols, int64_t n,
+             float* const* y) {
+    for (int c = 0; c < n_cols; ++c) mat_vec<T>(w, row_stride, r0, r1, x[c], n, y[c]);
+}
+
+template <Type T>
 void add(CpuKernels& k, bool activation) {
     auto& e = k.types[static_cast<size_t>(T)];
     e.dequantize_row = dequantize<T>;
     if (activation) e.quantize_row = quantize<T>;
-    if constexpr (T != Type::Q8_K && T != Type::Q8_K_ROW) e.mat_vec = mat_vec<T>;
+    if constexpr (T != Type::Q8_K && T != Type::Q8_K_ROW) {
+        e.mat_vec = mat_vec<T>;
+        e.mat_mat = mat_mat<T>;
+    }
 }
 
 CpuKernels make_scalar() {

@@ -12,7 +12,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
-#include <functional>
+#include <type_traits>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -33,10 +33,24 @@ public:
     // Calls fn(begin, end, thread_index) on disjoint contiguous ranges covering [0, n) and
     // returns when all are done. thread_index < size() identifies the calling thread (for
     // per-thread scratch). The first exception thrown by fn is rethrown here. Not reentrant.
-    void parallel_for(int64_t n, const std::function<void(int64_t, int64_t, int)>& fn);
+    // fn is called through a non-owning reference: no allocation per job (a decoded token
+    // runs hundreds of jobs).
+    template <class F>
+    void parallel_for(int64_t n, F&& fn) {
+        using Callable = std::remove_reference_t<F>;
+        const Fn task{const_cast<void*>(static_cast<const void*>(&fn)), [](void* obj, int64_t b, int64_t e, int t) {
+                          (*static_cast<Callable*>(obj))(b, e, t);
+                      }};
+        run(n, task);
+    }
 
 private:
-    using Fn = std::function<void(int64_t, int64_t, int)>;
+    struct Fn {
+        void* obj;
+        void (*call)(void*, int64_t, int64_t, int);
+        void operator()(int64_t b, int64_t e, int t) const { call(obj, b, e, t); }
+    };
+    void run(int64_t n, const Fn& fn);
     void worker(int index);
     int run_chunks(uint32_t generation, int index);  // returns chunks run
 
