@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 
 namespace tern {
@@ -60,11 +61,35 @@ Session::Session(const Model& model, const SessionOptions& opts) : model_(model)
     CpuBackendOptions co;
     co.n_threads = opts.n_threads;
     co.precision = opts.exact_f32 ? MatmulPrecision::EXACT_F32 : MatmulPrecision::NATIVE;
-    if (opts.backend == BackendKind::VULKAN) throw Error("the Vulkan backend is not built into this Tern");
-    backend_ = make_cpu_backend(co);
-    backend_kind_ = BackendKind::CPU;
+    const KvCacheConfig kv{hp.n_layer, n_ctx_, hp.n_head_kv * hp.head_dim};
+    if (opts.backend != BackendKind::CPU && !opts.exact_f32) {
+        VulkanBackendOptions vo;
+        vo.device = opts.device;
+        const char* env = std::getenv("TERN_VULKAN_ALLOW_CPU");
+        vo.allow_cpu_device = opts.backend == BackendKind::VULKAN || (env && std::strcmp(env, "1") == 0);
+        vo.reserve_bytes = model.weight_bytes() + model.converted_bytes() +
+                           2ull * static_cast<uint64_t>(kv.n_layer) * static_cast<uint64_t>(n_ctx_) *
+                               static_cast<uint64_t>(kv.kv_dim) * sizeof(float);
+        try {
+            backend_ = make_vulkan_backend(vo);
+            backend_->init_kv_cache(kv);
+            backend_kind_ = BackendKind::VULKAN;
+        } catch (const Error& e) {
+            backend_.reset();
+            std::string why = e.what();
+            if (why.rfind("Vulkan unavailable: ", 0) != 0) why = "Vulkan unavailable: " + why;
+            if (opts.backend == BackendKind::VULKAN) throw Error(why);
+            fallback_reason_ = why;
+        }
+    } else if (opts.backend == BackendKind::VULKAN) {
+        throw Error("the Vulkan backend has no exact-F32 mode");
+    }
+    if (!backend_) {
+        backend_ = make_cpu_backend(co);
+        backend_kind_ = BackendKind::CPU;
+        backend_->init_kv_cache(kv);
+    }
     backend_description_ = std::string(backend_->description());
-    backend_->init_kv_cache({hp.n_layer, n_ctx_, hp.n_head_kv * hp.head_dim});
 }
 
 Session::~Session() = default;
