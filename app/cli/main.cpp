@@ -21,6 +21,7 @@ const char* kUsage =
     "  logits    -m MODEL --tokens 1,2,3 -o OUT.f32   write the logits of every position\n"
     "  info      -m MODEL           architecture, hyperparameters, tensors, tokenizer\n"
     "  pull      ID|URL             download a model (catalog id or https URL), resumable\n"
+    "  devices                      list Vulkan devices (type, memory, features)\n"
     "\n"
     "tern-cli COMMAND --help shows the options of a command.\n";
 
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
         if (cmd == "logits") return tern::cli::cmd_logits(args);
         if (cmd == "info") return tern::cli::cmd_info(args);
         if (cmd == "pull") return tern::cli::cmd_pull(args);
+        if (cmd == "devices") return tern::cli::cmd_devices(args);
         std::fprintf(stderr, "tern-cli: unknown command '%s'\n%s", qPrintable(cmd), kUsage);
         return 2;
     } catch (const tern::Error& e) {

@@ -374,6 +374,16 @@ void TestVulkanOps::badIds() {
         QVERIFY_THROWS_EXCEPTION(Error, v->compute(g));
     }
     QVERIFY(!v->supports(Op::MUL_MAT, Type::BF16));
+    // A model larger than the device's memory is refused up front (Session's AUTO then runs on the CPU).
+    VulkanBackendOptions o;
+    o.allow_cpu_device = true;
+    o.reserve_bytes = uint64_t(1) << 50;
+    try {
+        make_vulkan_backend(o);
+        QFAIL("a 1 PiB reserve was accepted");
+    } catch (const Error& e) {
+        QVERIFY2(QString(e.what()).startsWith("Vulkan unavailable: the model needs"), e.what());
+    }
     QVERIFY(v->supports(Op::MUL_MAT, Type::TQ2_0_S32));
 }
 
