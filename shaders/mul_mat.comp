@@ -1,7 +1,9 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
-// MUL_MAT and MUL_MAT_ID: y[col][n] = W[row(n, col)] · x[xcol(col)], one workgroup of 32 per
-// output value (x: row n, y·gx: more rows, z: column). Activations are already converted as the
+// MUL_MAT and MUL_MAT_ID: y[col][n] = W[row(n, col)] · x[xcol(col)]. A workgroup of 64 computes
+// 64/R output rows of one column with R invocations per row (R a power of two chosen by the host:
+// 1 on CPU-type devices, where invocations are SIMD lanes; up to 32 on GPUs for long rows).
+// Workgroups: x and y·gx number the row groups, z is the column. Activations are already converted as the
 // CPU backend converts them (quantize.comp): Q8_0 records for Q4_0/Q8_0 weights, Q8_K records
 // (9 or 65 words per block) for TQ1_0/TQ2_0, F32 for F32/F16 weights (F16: rounded to half here).
 // Each thread sums integer dot products over 32-element units, scaled in float, as ggml's generic
@@ -9,17 +11,17 @@
 // t·xs (+ s when xs > 1); duplicate ids are independent columns, so their results are exact.
 // A weight tensor split into parts (maxStorageBufferRange) runs once per part: rows outside
 // [row0, row0 + rows) of the flattened [N·E] rows are left to the other parts.
-layout(local_size_x = 32) in;
+layout(local_size_x = 64) in;
 layout(std430, set = 0, binding = 0) readonly buffer W { uint w[]; };
 layout(std430, set = 0, binding = 1) readonly buffer X { uint x[]; };
 layout(std430, set = 0, binding = 2) writeonly buffer Y { float y[]; };
 layout(std430, set = 0, binding = 3) readonly buffer I { int ids[]; };
 layout(push_constant) uniform PC {
-    uint K, N, units, row0, rows, w_row_words, x_off, x_row_words, y_off, S, xs, ids_off, is_id;
+    uint K, N, units, row0, rows, w_row_words, x_off, x_row_words, y_off, S, xs, ids_off, is_id, R;
 } pc;
 #include "weights.glsl"
 
-shared float part[32];
+shared float part[64];
 
 int x_i8(uint word, uint byte) { return bitfieldExtract(int(word), int(8u * byte), 8); }
 
@@ -71,23 +73,29 @@ float unit_dot(uint wrow, uint xrow, uint u) {
 }
 
 void main() {
-    const uint n = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x;
-    const uint col = gl_WorkGroupID.z, tid = gl_LocalInvocationID.x;
-    if (n >= pc.N) return;
+    const uint tid = gl_LocalInvocationID.x, R = pc.R, lane = tid % R;
+    const uint n = (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * (64u / R) + tid / R;
+    const uint col = gl_WorkGroupID.z;
+    bool valid = n < pc.N;
     uint grow = n, xcol = col;
-    if (pc.is_id != 0u) {
+    if (valid && pc.is_id != 0u) {
         grow = uint(ids[pc.ids_off + col]) * pc.N + n;
         xcol = (col / pc.S) * pc.xs + (pc.xs == 1u ? 0u : col % pc.S);
     }
-    if (grow < pc.row0 || grow >= pc.row0 + pc.rows) return;
-    const uint wrow = (grow - pc.row0) * pc.w_row_words, xrow = pc.x_off + xcol * pc.x_row_words;
+    valid = valid && grow >= pc.row0 && grow < pc.row0 + pc.rows;
     float acc = 0.0;
-    for (uint u = tid; u < pc.units; u += 32u) acc += unit_dot(wrow, xrow, u);
-    part[tid] = acc;
-    barrier();
-    for (uint s = 16u; s > 0u; s >>= 1) {
-        if (tid < s) part[tid] += part[tid + s];
-        barrier();
+    if (valid) {
+        const uint wrow = (grow - pc.row0) * pc.w_row_words, xrow = pc.x_off + xcol * pc.x_row_words;
+        for (uint u = lane; u < pc.units; u += R) acc += unit_dot(wrow, xrow, u);
     }
-    if (tid == 0u) y[pc.y_off + col * pc.N + n] = part[0];
+    if (R > 1u) {  // uniform: R is a push constant
+        part[tid] = acc;
+        for (uint s = R / 2u; s > 0u; s >>= 1) {
+            barrier();
+            if (lane < s) part[tid] += part[tid + s];
+        }
+        barrier();
+        acc = part[tid];
+    }
+    if (valid && lane == 0u) y[pc.y_off + col * pc.N + n] = acc;
 }

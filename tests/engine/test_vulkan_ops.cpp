@@ -70,10 +70,11 @@ std::unique_ptr<Backend> cpu() {
     return make_cpu_backend(o);
 }
 
-std::unique_ptr<Backend> gpu(uint64_t max_binding = 0) {
+std::unique_ptr<Backend> gpu(uint64_t max_binding = 0, uint32_t row_threads = 0) {
     VulkanBackendOptions o;
     o.allow_cpu_device = true;
     o.max_binding_bytes = max_binding;
+    o.row_threads = row_threads;
     return make_vulkan_backend(o);
 }
 
@@ -141,10 +142,13 @@ void TestVulkanOps::mulMat() {
     y->i[1] = aq;
     g.output = y;
     auto c = cpu();
-    auto v = gpu();
-    const std::vector<float> a = result<float>(*c, g), b = result<float>(*v, g);
-    QString why;
-    QVERIFY2(close(a, b, 1e-5f, &why), qPrintable(why));
+    const std::vector<float> a = result<float>(*c, g);
+    // Every matmul shader split: one invocation per row (CPU devices) and 4 or 32 per row (GPUs).
+    for (uint32_t r : {1u, 4u, 32u}) {
+        auto v = gpu(0, r);
+        QString why;
+        QVERIFY2(close(a, result<float>(*v, g), 1e-5f, &why), qPrintable(QString("%1 per row: ").arg(r) + why));
+    }
 }
 
 void TestVulkanOps::getRows_data() {
@@ -202,8 +206,14 @@ void TestVulkanOps::mulMatId() {
     Tensor* il = g.leaf(Type::I32, {S, tokens}, ids.data(), "ids");
     g.output = g.node(Op::MUL_MAT_ID, Type::F32, {N, S, tokens}, wl, xl, il);
     auto c = cpu();
+    const std::vector<float> a = result<float>(*c, g);
+    for (uint32_t r : {4u, 32u}) {
+        auto v = gpu(0, r);
+        QString why;
+        QVERIFY2(close(a, result<float>(*v, g), 1e-5f, &why), qPrintable(QString("%1 per row: ").arg(r) + why));
+    }
     auto v = gpu();
-    const std::vector<float> a = result<float>(*c, g), b = result<float>(*v, g);
+    const std::vector<float> b = result<float>(*v, g);
     QString why;
     QVERIFY2(close(a, b, 1e-5f, &why), qPrintable(why));
     // Duplicate ids on a shared input give bit-identical columns (token 1: experts 3, 3, 4).

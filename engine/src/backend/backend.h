@@ -64,6 +64,7 @@ struct VulkanBackendOptions {
     bool allow_cpu_device = false;    // with device == -1, also consider CPU-type devices (lavapipe)
     uint64_t reserve_bytes = 0;       // device memory the caller will need (weights): checked against the budget
     uint64_t max_binding_bytes = 0;   // 0: the device's maxStorageBufferRange; smaller splits weights sooner (tests)
+    uint32_t row_threads = 0;         // matmul invocations per output row (power of two ≤ 64); 0: per device type
 };
 
 // The Vulkan compute backend (backend/vulkan/). Throws tern::Error starting "Vulkan unavailable: "

@@ -54,6 +54,9 @@ class VulkanBackend final : public Backend {
 public:
     VulkanBackend(std::unique_ptr<Instance> inst, int index, const VulkanBackendOptions& o)
         : ctx_(std::move(inst), index), pipes_(ctx_), rec_(ctx_, pipes_) {
+        if (o.row_threads != 0 && (o.row_threads > 64 || (o.row_threads & (o.row_threads - 1)) != 0))
+            throw Error("Vulkan: row_threads must be a power of two up to 64");
+        row_threads_ = o.row_threads;
         if (o.max_binding_bytes > 0)
             ctx_.set_max_binding_bytes(std::min(ctx_.max_binding_bytes(), std::max<uint64_t>(o.max_binding_bytes, 1024)));
         if (o.reserve_bytes > ctx_.budget_bytes())
@@ -359,11 +362,19 @@ private:
         const DeviceWeight& w = weights_.at(wt->data);
         const Loc y = loc(t);
         const std::string shader = "mul_mat_" + weight_shader_suffix(wt->type);
-        const uint64_t gx = std::min<int64_t>(N, 65535), gy = (static_cast<uint64_t>(N) + gx - 1) / gx;
+        // Invocations per output row: 1 where invocations are SIMD lanes of a CPU (lavapipe),
+        // else enough to give each one a few 32-element units.
+        uint64_t R = 1;
+        if (row_threads_ > 0)
+            R = row_threads_;
+        else if (ctx_.info().type != DeviceType::CPU)
+            while (R < 32 && R * 4 <= units) R *= 2;
+        const uint64_t groups = (static_cast<uint64_t>(N) + 64 / R - 1) / (64 / R);
+        const uint64_t gx = std::min<uint64_t>(groups, 65535), gy = (groups + gx - 1) / gx;
         for (const WeightPart& p : w.parts)
             rec_.dispatch(shader.c_str(), {p.buf.buffer, xq.buf, y.buf, ids.buf},
                           Push().u(K).u(N).u(units).u(p.row0).u(p.rows).u(w.row_words).u(xq.off).u(xrw).u(y.off)
-                              .u(S).u(xs).u(ids.off).u(is_id ? 1 : 0),
+                              .u(S).u(xs).u(ids.off).u(is_id ? 1 : 0).u(R),
                           static_cast<uint32_t>(gx), static_cast<uint32_t>(gy), static_cast<uint32_t>(cols));
     }
 
@@ -458,6 +469,7 @@ private:
     std::vector<std::pair<const Tensor*, uint64_t>> inputs_;
     std::vector<uint64_t> page_used_;
     uint64_t io_words_ = 0;
+    uint32_t row_threads_ = 0;
 };
 
 }  // namespace
