@@ -3,6 +3,7 @@
 #include "backend/backend.h"
 #include "model/architecture.h"
 #include "tern/error.h"
+#include "tern/gguf.h"
 #include "tern/model.h"
 #include "tern/tokenizer.h"
 
@@ -72,6 +73,10 @@ Session::Session(const Model& model, const SessionOptions& opts) : model_(model)
                                static_cast<uint64_t>(kv.kv_dim) * sizeof(float);
         try {
             backend_ = make_vulkan_backend(vo);
+            for (const GgufTensorInfo& t : model.gguf().tensors())  // I2_S is converted to TQ2_0_S32 at load
+                if (t.type != Type::I2_S && !backend_->supports(Op::MUL_MAT, t.type))
+                    throw Error("the Vulkan backend cannot read " + std::string(type_name(t.type)) + " tensor '" +
+                                t.name + "'");
             backend_->init_kv_cache(kv);
             backend_kind_ = BackendKind::VULKAN;
         } catch (const Error& e) {
