@@ -3,7 +3,9 @@
 // last and duplicate expert ids, weights split across bindings, and clear errors for bad ids.
 #include "vulkan_support.h"
 
+#define VK_NO_PROTOTYPES
 #include "backend/backend.h"
+#include "backend/vulkan/context.h"
 #include "graph/graph.h"
 #include "tensor/quants.h"
 #include "tern/error.h"
@@ -31,6 +33,7 @@ private slots:
     void routing();
     void attention();
     void badIds();
+    void chooseDevice();
 };
 
 namespace {
@@ -395,6 +398,29 @@ void TestVulkanOps::badIds() {
         QVERIFY2(QString(e.what()).startsWith("Vulkan unavailable: the model needs"), e.what());
     }
     QVERIFY(v->supports(Op::MUL_MAT, Type::TQ2_0_S32));
+}
+
+void TestVulkanOps::chooseDevice() {
+    // Discrete before integrated before virtual GPUs; CPU-type devices (lavapipe) only when
+    // allowed or chosen by index; a missing index is a clear error. Needs no device.
+    auto dev = [](int i, DeviceType t) {
+        DeviceInfo d;
+        d.index = i;
+        d.type = t;
+        return d;
+    };
+    std::string why;
+    const std::vector<DeviceInfo> all{dev(0, DeviceType::CPU), dev(1, DeviceType::INTEGRATED_GPU),
+                                      dev(2, DeviceType::DISCRETE_GPU)};
+    QCOMPARE(vk::choose_device(all, -1, false, why), 2);
+    QCOMPARE(vk::choose_device({all[0], all[1]}, -1, false, why), 1);
+    QCOMPARE(vk::choose_device({all[0]}, -1, false, why), -1);
+    QVERIFY(why.find("no Vulkan GPU") != std::string::npos);
+    QCOMPARE(vk::choose_device({all[0]}, -1, true, why), 0);
+    QCOMPARE(vk::choose_device(all, 0, false, why), 0);
+    QCOMPARE(vk::choose_device(all, 3, false, why), -1);
+    QVERIFY(why.find("there is no Vulkan device 3") != std::string::npos);
+    QCOMPARE(vk::choose_device({}, -1, true, why), -1);
 }
 
 QTEST_GUILESS_MAIN(TestVulkanOps)
