@@ -19,6 +19,7 @@ int cmd_info(const QStringList& args);
 int cmd_pull(const QStringList& args);
 int cmd_synth(const QStringList& args);
 int cmd_bench(const QStringList& args);
+int cmd_devices(const QStringList& args);
 
 // Parses args for a subcommand; throws tern::Error with the parser's message on bad options.
 // Adds -h/--help; returns false when help was printed (the command should exit 0). Positional
@@ -33,6 +34,9 @@ int int_option(const QCommandLineParser& p, const QString& name, int lo, int hi)
 double float_option(const QCommandLineParser& p, const QString& name, double lo, double hi);
 std::string model_path(const QCommandLineParser& p);
 SessionOptions session_options(const QCommandLineParser& p);   // from add_model_options
+// After creating a session: names the Vulkan device on stderr, or why an explicit --backend auto
+// or --device fell back to the CPU.
+void report_backend(const QCommandLineParser& p, const Session& s);
 GenerateParams generate_params(const QCommandLineParser& p);   // from add_sampling_options
 
 // One-line summary of generation stats ("prompt 5 tok, 123.4 tok/s | ...") for stderr.

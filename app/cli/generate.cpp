@@ -68,6 +68,7 @@ int cmd_generate(const QStringList& args) {
     auto model = Model::load(path);
     warn_context(*model, so);
     Session session(*model, so);
+    report_backend(p, session);
     const GenerationStats st = session.generate(p.value("prompt").toStdString(), gp, print_piece);
     std::fputs("\n", stdout);
     std::fflush(stdout);
@@ -105,6 +106,7 @@ int cmd_chat(const QStringList& args) {
         format = {*f, false};
     }
     Session session(*model, so);
+    report_backend(p, session);
     const HParams& hp = model->hparams();
     const bool chat_mode = format.family != ChatFamily::COMPLETION;
     std::fprintf(stderr, "%s: %s, %s, %d layers%s, context %d tokens; %s.\n", path.c_str(), hp.arch.c_str(),

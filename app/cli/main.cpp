@@ -28,6 +28,7 @@ const char* kUsage =
     "                               prefill/decode tokens/s like llama-bench, and decode's share of\n"
     "                               the memory bandwidth bound\n"
     "  bench     --memory [-t N]    measure the memory read bandwidth (GB/s)\n"
+    "  devices                      list Vulkan devices (type, memory, features)\n"
     "\n"
     "tern-cli COMMAND --help shows the options of a command; tern-cli --version the version,\n"
     "backends and CPU features.\n";
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
         if (cmd == "pull") return tern::cli::cmd_pull(args);
         if (cmd == "synth") return tern::cli::cmd_synth(args);
         if (cmd == "bench") return tern::cli::cmd_bench(args);
+        if (cmd == "devices") return tern::cli::cmd_devices(args);
         std::fprintf(stderr, "tern-cli: unknown command '%s'\n%s", qPrintable(cmd), kUsage);
         return 2;
     } catch (const tern::Error& e) {

@@ -37,6 +37,10 @@ void add_model_options(QCommandLineParser& p) {
     p.addOption({"ctx", "Context size in tokens (default: the model's, at most 4096).", "N", "0"});
     p.addOption({"threads", "CPU threads (default: all).", "N", "0"});
     p.addOption({"cpu-features", "CPU kernel set: scalar, avx2 or avx512 (default: the best this CPU runs).", "SET"});
+    p.addOption({"backend", "cpu, vulkan or auto: the best Vulkan GPU when there is one, else the CPU "
+                            "(default auto).", "NAME", "auto"});
+    p.addOption({"device", "Vulkan device index from 'tern-cli devices' (CPU-type devices such as lavapipe run "
+                           "only when chosen here); -1: the best GPU (default -1).", "N", "-1"});
 }
 
 void add_sampling_options(QCommandLineParser& p) {
@@ -93,6 +97,11 @@ SessionOptions session_options(const QCommandLineParser& p) {
     o.n_ctx = int_option(p, "ctx", 0, 1 << 20);
     o.n_threads = int_option(p, "threads", 0, 1024);
     o.cpu_features = p.value("cpu-features").toStdString();  // checked by the Session (tern::Error)
+    if (!parse_backend_kind(p.value("backend").toStdString(), o.backend))
+        throw Error("--backend must be cpu, vulkan or auto, got '" + p.value("backend").toStdString() + "'");
+    o.device = int_option(p, "device", -1, 1024);
+    if (o.device >= 0 && o.backend == BackendKind::CPU)
+        throw Error("--device chooses a Vulkan device: use it with --backend vulkan or auto");
     return o;
 }
 

@@ -10,7 +10,7 @@ QString versionString() { return QStringLiteral(TERN_VERSION); }
 
 QStringList enabledBackends() {
     QStringList b{QStringLiteral("CPU")};
-#ifdef TERN_BUILD_HAS_VULKAN  // set by app/CMakeLists.txt when the build is configured with TERN_VULKAN=ON
+#ifdef TERN_BUILD_HAS_VULKAN  // set by app/CMakeLists.txt when the engine is built with its Vulkan backend (TERN_HAVE_VULKAN)
     b << QStringLiteral("Vulkan");
 #endif
     return b;

@@ -3,6 +3,7 @@
 #include "test_support.h"
 #include "tern/chat.h"
 #include "tern/model.h"
+#include "vulkan_support.h"
 
 #include <QByteArray>
 #include <QFile>
@@ -133,6 +134,43 @@ private slots:
         QCOMPARE(QString::fromUtf8(r.out), QString::fromUtf8(kMoeGreedy64) + "\n");
         QVERIFY2(r.err.contains("tokens/s"), r.err.constData());
         QVERIFY2(r.err.contains("generated 64 tokens"), r.err.constData());
+    }
+
+    void devices() {
+        const QStringList args{"devices"};
+        const CliResult r = runCli(args);
+        CHECK_EXIT(args, r, 0);
+        const tern::DeviceList list = tern::list_vulkan_devices();
+        if (list.devices.empty()) {
+            QVERIFY2(r.out.startsWith("No Vulkan devices: "), r.out.constData());
+        } else {
+            for (const tern::DeviceInfo& d : list.devices) {
+                QVERIFY2(r.out.contains(QByteArray::number(d.index) + "  " + QByteArray::fromStdString(d.name) + "  (" +
+                                        tern::device_type_name(d.type)), r.out.constData());
+            }
+            QVERIFY2(r.out.contains("max storage buffer"), r.out.constData());
+            QVERIFY2(r.out.contains("int8 dot product"), r.out.constData());
+        }
+    }
+
+    void generateVulkanMatchesCpu() {
+        // The bundled model on Vulkan device 0 (lavapipe in CI) gives the CPU's greedy text.
+        TERN_REQUIRE_VULKAN();
+        const QString bundled = qEnvironmentVariable("TERN_SOURCE_DIR") + "/resources/models/tern-tiny-moe-tq2_0.gguf";
+        QStringList args{"generate", "-m", bundled, "-p", "Once upon a time", "-n", "12", "--temp", "0", "--backend", "cpu"};
+        const CliResult cpu = runCli(args);
+        CHECK_EXIT(args, cpu, 0);
+        args.replace(args.size() - 1, "vulkan");
+        args << "--device" << "0";
+        const CliResult vk = runCli(args);
+        CHECK_EXIT(args, vk, 0);
+        QCOMPARE(QString::fromUtf8(vk.out), QString::fromUtf8(cpu.out));
+        QVERIFY(cpu.out.size() > 20);
+        QVERIFY2(vk.err.contains("running on Vulkan ("), vk.err.constData());
+        const QStringList bad{"generate", "-m", bundled, "-p", "x", "--backend", "vulkan", "--device", "99"};
+        const CliResult r = runCli(bad);
+        CHECK_EXIT(bad, r, 1);
+        QVERIFY2(r.err.contains("Vulkan unavailable: there is no Vulkan device 99"), r.err.constData());
     }
 
     void statsJson() {
@@ -494,6 +532,9 @@ private slots:
         QTest::newRow("--ctx -5") << QStringList{"generate", "-m", m, "-p", "hi", "--ctx", "-5"} << "--ctx";
         QTest::newRow("--seed x") << QStringList{"generate", "-m", m, "-p", "hi", "--seed", "x"} << "--seed";
         QTest::newRow("unknown option") << QStringList{"generate", "-m", m, "-p", "hi", "--bogus"} << "bogus";
+        QTest::newRow("--backend gpu") << QStringList{"generate", "-m", m, "-p", "hi", "--backend", "gpu"} << "--backend";
+        QTest::newRow("--device with cpu")
+            << QStringList{"generate", "-m", m, "-p", "hi", "--backend", "cpu", "--device", "0"} << "--device";
         QTest::newRow("stray argument") << QStringList{"info", "-m", m, "extra"} << "'extra'";
         QTest::newRow("bad token id") << QStringList{"logits", "-m", m, "--tokens", "1,x", "-o", "x.f32"} << "'x'";
         QTest::newRow("prompt longer than context")

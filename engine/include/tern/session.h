@@ -27,9 +27,12 @@ class Backend;
 
 // Which backend runs the forward pass.
 enum class BackendKind {
-    AUTO,    // the best Vulkan GPU (discrete, then integrated) when there is one and the model fits, else CPU
+    AUTO,    // the best Vulkan GPU (discrete, then integrated) when there is one and the model fits, else
+             // CPU (backend_fallback_reason() says why). CPU-type Vulkan devices (lavapipe) only with an
+             // explicit SessionOptions::device or the environment variable TERN_VULKAN_ALLOW_CPU=1.
     CPU,
-    VULKAN,  // a Vulkan device (SessionOptions::device); throws tern::Error when none can be used
+    VULKAN,  // a Vulkan device (SessionOptions::device, else the best GPU, else a CPU-type device);
+             // throws tern::Error ("Vulkan unavailable: ...") when none can be used
 };
 const char* backend_kind_name(BackendKind k);               // "auto", "cpu", "vulkan"
 bool parse_backend_kind(std::string_view s, BackendKind& out);  // false for an unknown name
@@ -81,6 +84,9 @@ public:
     // What runs this session, for display and records: e.g. "CPU (scalar, 2 threads)".
     const std::string& backend_description() const { return backend_description_; }
     BackendKind backend_kind() const { return backend_kind_; }
+    // Why AUTO runs on the CPU although Vulkan was considered, e.g. "Vulkan unavailable: no
+    // Vulkan driver (VK_ERROR_INCOMPATIBLE_DRIVER)"; empty when nothing fell back.
+    const std::string& backend_fallback_reason() const { return fallback_reason_; }
     int32_t n_ctx() const { return n_ctx_; }
     int32_t n_past() const { return static_cast<int32_t>(tokens_.size()); }
     const std::vector<int32_t>& tokens() const { return tokens_; }
@@ -111,6 +117,7 @@ private:
     std::unique_ptr<Backend> backend_;
     BackendKind backend_kind_ = BackendKind::CPU;
     std::string backend_description_;
+    std::string fallback_reason_;
     std::vector<int32_t> tokens_;
     std::vector<std::vector<int32_t>> routing_;
 };

@@ -62,4 +62,20 @@ struct CpuBackendOptions {
 
 std::unique_ptr<Backend> make_cpu_backend(const CpuBackendOptions& opts);
 
+struct VulkanBackendOptions {
+    int device = -1;                  // index as list_vulkan_devices() gives it; -1: the best GPU
+    bool allow_cpu_device = false;    // with device == -1, also consider CPU-type devices (lavapipe)
+    uint64_t reserve_bytes = 0;       // device memory the caller will need (weights): checked against the budget
+    uint64_t max_binding_bytes = 0;   // 0: the device's maxStorageBufferRange; smaller splits weights sooner (tests)
+    uint32_t row_threads = 0;         // matmul invocations per output row (power of two ≤ 64); 0: per device type
+};
+
+// The Vulkan compute backend (backend/vulkan/). Throws tern::Error starting "Vulkan unavailable: "
+// when there is no loader, driver or suitable device, or the reserve does not fit the device.
+// Weight leaves are uploaded on first use and cached by host pointer for the backend's lifetime
+// (their data must not change); I32 leaves (token ids, positions, expert ids) are inputs uploaded
+// by every compute(). After compute(), only g.output and the g.routing nodes have host memory
+// (`out`); other nodes' `out` is null.
+std::unique_ptr<Backend> make_vulkan_backend(const VulkanBackendOptions& opts);
+
 }  // namespace tern

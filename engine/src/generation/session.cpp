@@ -3,6 +3,7 @@
 #include "backend/backend.h"
 #include "model/architecture.h"
 #include "tern/error.h"
+#include "tern/gguf.h"
 #include "tern/model.h"
 #include "tern/tokenizer.h"
 
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 
 namespace tern {
@@ -61,11 +63,39 @@ Session::Session(const Model& model, const SessionOptions& opts) : model_(model)
     co.n_threads = opts.n_threads;
     co.precision = opts.exact_f32 ? MatmulPrecision::EXACT_F32 : MatmulPrecision::NATIVE;
     co.cpu_features = opts.cpu_features;
-    if (opts.backend == BackendKind::VULKAN) throw Error("the Vulkan backend is not built into this Tern");
-    backend_ = make_cpu_backend(co);
-    backend_kind_ = BackendKind::CPU;
+    const KvCacheConfig kv{hp.n_layer, n_ctx_, hp.n_head_kv * hp.head_dim};
+    if (opts.backend != BackendKind::CPU && !opts.exact_f32) {
+        VulkanBackendOptions vo;
+        vo.device = opts.device;
+        const char* env = std::getenv("TERN_VULKAN_ALLOW_CPU");
+        vo.allow_cpu_device = opts.backend == BackendKind::VULKAN || (env && std::strcmp(env, "1") == 0);
+        vo.reserve_bytes = model.weight_bytes() + model.converted_bytes() +
+                           2ull * static_cast<uint64_t>(kv.n_layer) * static_cast<uint64_t>(n_ctx_) *
+                               static_cast<uint64_t>(kv.kv_dim) * sizeof(float);
+        try {
+            backend_ = make_vulkan_backend(vo);
+            for (const GgufTensorInfo& t : model.gguf().tensors())  // I2_S is converted to TQ2_0_S32 at load
+                if (t.type != Type::I2_S && !backend_->supports(Op::MUL_MAT, t.type))
+                    throw Error("the Vulkan backend cannot read " + std::string(type_name(t.type)) + " tensor '" +
+                                t.name + "'");
+            backend_->init_kv_cache(kv);
+            backend_kind_ = BackendKind::VULKAN;
+        } catch (const Error& e) {
+            backend_.reset();
+            std::string why = e.what();
+            if (why.rfind("Vulkan unavailable: ", 0) != 0) why = "Vulkan unavailable: " + why;
+            if (opts.backend == BackendKind::VULKAN) throw Error(why);
+            fallback_reason_ = why;
+        }
+    } else if (opts.backend == BackendKind::VULKAN) {
+        throw Error("the Vulkan backend has no exact-F32 mode");
+    }
+    if (!backend_) {
+        backend_ = make_cpu_backend(co);
+        backend_kind_ = BackendKind::CPU;
+        backend_->init_kv_cache(kv);
+    }
     backend_description_ = std::string(backend_->description());
-    backend_->init_kv_cache({hp.n_layer, n_ctx_, hp.n_head_kv * hp.head_dim});
 }
 
 Session::~Session() = default;
