@@ -32,6 +32,7 @@ void GenerationWorker::loadModel(const QString& path, int nCtx, int nThreads) {
         tern::SessionOptions o;
         o.n_ctx = nCtx;
         o.n_threads = nThreads;
+        threads_ = nThreads;
         session_ = std::make_unique<tern::Session>(*model_, o);
         emit modelLoaded(path, QString());
     } catch (const std::exception& e) {
@@ -50,6 +51,10 @@ void GenerationWorker::generate(const GenerationRequest& request) {
     cancel_.store(stopUpTo_.load() >= request.id);
     GenerationResult result;
     result.id = request.id;
+    result.backend = QString::fromLatin1(tern::backend_kind_name(session_->backend_kind()));
+    result.device = QString::fromStdString(session_->backend_description());
+    result.threads = threads_;
+    result.contextSize = session_->n_ctx();
     try {
         // A conversation longer than the context keeps its most recent part.
         const int32_t reserve = request.params.max_tokens > 0 ? request.params.max_tokens : session_->n_ctx() / 4;
