@@ -4,6 +4,8 @@
 #include "app_context.h"
 #include "stats/stats_aggregate.h"
 #include "stats/stats_csv.h"
+#include "stats/model_cost.h"
+#include "catalog/catalog.h"
 #include "test_support.h"
 
 #include "tern/chat.h"
@@ -32,6 +34,8 @@ private slots:
     void recordsCsvRoundTrips();
     void comparisonCsvRoundTrips();
     void csvRefusesBrokenInput();
+    void catalogCostDerivesOnlyWhatItCan();
+    void installedCostIsExact();
 };
 
 namespace {
@@ -370,6 +374,49 @@ void TestStats::csvRefusesBrokenInput() {
     QString csv = recordsToCsv({makeRecord("a", "cpu", 1.0, 1.0, 1)});
     csv.replace(",512,", ",many,");  // prompt_tokens no longer a number
     QVERIFY_THROWS_EXCEPTION(tern::Error, recordsFromCsv(csv));
+}
+
+void TestStats::catalogCostDerivesOnlyWhatItCan() {
+    CatalogEntry e;
+    e.sizeBytes = 1'000'000'000;
+    e.paramsTotal = 4'000'000'000;
+    e.paramsActive = 1'000'000'000;
+    e.ramBytes = 1'500'000'000;
+    ModelCost c = costOf(e);
+    QVERIFY(!c.exact);
+    QCOMPARE(c.bitsPerWeight, 2.0);                    // 8 × 1 GB ÷ 4 B parameters
+    QCOMPARE(c.weightBytesPerToken, qint64(250'000'000));  // a quarter of the weights are active
+    QCOMPARE(c.memoryBytes, qint64(1'500'000'000));
+    e.paramsActive = -1;  // not listed: no per-token figure
+    e.ramBytes = -1;
+    c = costOf(e);
+    QCOMPARE(c.bitsPerWeight, 2.0);
+    QCOMPARE(c.weightBytesPerToken, qint64(-1));
+    QCOMPARE(c.memoryBytes, qint64(-1));
+    e.sizeBytes = -1;  // size not known exactly: nothing derived from it
+    c = costOf(e);
+    QCOMPARE(c.bitsPerWeight, -1.0);
+    QCOMPARE(c.paramsTotal, qint64(4'000'000'000));
+    QCOMPARE(c.toMap()["weightBytesPerToken"].toDouble(), -1.0);
+}
+
+void TestStats::installedCostIsExact() {
+    QTemporaryDir dir;
+    ModelRegistry reg(dir.path());
+    const QString src = qEnvironmentVariable("TERN_SOURCE_DIR") + "/resources/models/" + kBundled;
+    if (!QFile::exists(src)) QSKIP("bundled model not found (TERN_SOURCE_DIR)");
+    QVERIFY(reg.importFile(src).isEmpty());
+    const ModelInfo* m = reg.find(kBundled);
+    QVERIFY(m);
+    auto model = Model::load(m->path.toStdString());
+    QCOMPARE(m->weightBytesPerToken, qint64(model->weight_bytes_per_token()));
+    QCOMPARE(m->weightBytes, qint64(model->weight_bytes()));
+    QVERIFY(m->weightBytesPerToken < m->weightBytes);  // a MoE reads only its active experts
+    QCOMPARE(m->bitsPerWeight, 8.0 * double(model->weight_bytes()) / double(model->n_params()));
+    QVERIFY(m->bitsPerWeightByType.contains("TQ2_0"));
+    const ModelCost c = costOf(*m);
+    QVERIFY(c.exact);
+    QCOMPARE(c.weightBytesPerToken, m->weightBytesPerToken);
 }
 
 QTEST_GUILESS_MAIN(TestStats)

@@ -107,12 +107,20 @@ void TestGuiStats::benchmarkRunsCancelsAndFillsTheTable() {
     QVERIFY(waitReady(ctx.chat()));
     StatsController& stats = ctx.stats();
 
+    // A chat answer first: it is recorded too.
+    ctx.settings().setMaxTokens(24);
+    QSignalSpy answered(&ctx.chat(), &ChatController::answerFinished);
+    QVERIFY(ctx.chat().send(QStringLiteral("Once upon a time")));
+    QVERIFY(answered.wait(60000));
+    QCOMPARE(stats.recordCount(), 1);
+    QCOMPARE(stats.records().front().kind, QStringLiteral("chat"));
+
     QVERIFY(!find(window, "statsPage"));  // created on the first visit
     QVERIFY2(click(window, "openStatsButton"), "no Stats button in the chat header");
     QTRY_VERIFY(find(window, "statsPage") && find(window, "statsPage")->isVisible());
     QQuickItem* rows = find(window, "comparisonRows");
     QVERIFY(rows);
-    QCOMPARE(rows->property("count").toInt(), 0);
+    QCOMPARE(rows->property("count").toInt(), 1);  // the chat answer's model × backend
 
     // Run: the button starts it, the table gets its row.
     stats.setBenchmarkTokens(16);
@@ -122,10 +130,12 @@ void TestGuiStats::benchmarkRunsCancelsAndFillsTheTable() {
     QVERIFY(stats.benchmarkRunning());
     QVERIFY(finished.wait(60000));
     QCOMPARE(finished.first().at(0).toBool(), false);
-    QCOMPARE(stats.recordCount(), 1);
-    QTRY_COMPARE(rows->property("count").toInt(), 1);
+    QCOMPARE(stats.recordCount(), 2);
+    QCOMPARE(stats.records().back().kind, QStringLiteral("benchmark"));
+    QTRY_COMPARE(stats.comparison().value(0).toMap().value("runs").toInt(), 2);  // same model and backend
+    QCOMPARE(rows->property("count").toInt(), 1);
     QCOMPARE(find(window, "benchmarkProgress")->property("value").toDouble(), 1.0);
-    QCOMPARE(ctx.store().generations().size(), 1);
+    QCOMPARE(ctx.store().generations().size(), 2);
 
     // Sorting by a header.
     QVERIFY(click(window, "sort_model"));
@@ -142,7 +152,7 @@ void TestGuiStats::benchmarkRunsCancelsAndFillsTheTable() {
     QVERIFY(click(window, "cancelBenchmarkButton"));
     QVERIFY(finished.wait(60000));
     QCOMPARE(finished.first().at(0).toBool(), true);
-    QCOMPARE(stats.recordCount(), 1);
+    QCOMPARE(stats.recordCount(), 2);
     QVERIFY(find(window, "benchmarkStatus")->property("text").toString().contains("cancelled"));
     QTRY_VERIFY(find(window, "runBenchmarkButton")->isEnabled());
 
