@@ -46,10 +46,9 @@ Rectangle {
                 model: models
                 delegate: CheckBox {
                     required property string modelId
-                    required property string name
                     required property int index
                     objectName: "benchModel_" + index
-                    text: name
+                    text: modelId
                     checked: panel.chosen[modelId] !== false
                     enabled: !stats.benchmarkRunning
                     onToggled: { const c = panel.chosen; c[modelId] = checked; panel.chosen = c }

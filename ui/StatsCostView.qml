@@ -19,10 +19,14 @@ ColumnLayout {
     function rebuild() {
         scatter.removeAllSeries()
         let maxX = 0, maxY = 0
-        for (const p of stats.costPoints) {
+        const points = stats.costPoints
+        for (let i = 0; i < points.length; ++i) {
+            const p = points[i]
             const x = view.axis === "bytes" ? p.weightBytesPerToken / 1e6 : p.paramsTotal / 1e6
             const s = scatter.createSeries(ChartView.SeriesTypeScatter, p.label, costX, costY)
             s.markerSize = 12
+            s.color = Theme.chartColors[i % Theme.chartColors.length]
+            s.borderColor = s.color
             s.append(x, p.decodeTps)
             maxX = Math.max(maxX, x)
             maxY = Math.max(maxY, p.decodeTps)
@@ -81,7 +85,7 @@ ColumnLayout {
             Row {
                 anchors.fill: parent
                 Repeater {
-                    model: [costRow.modelData.name, costRow.modelData.tensorType,
+                    model: [costRow.modelData.modelId, costRow.modelData.tensorType,
                             gui.paramCount(costRow.modelData.paramsTotal), gui.paramCount(costRow.modelData.paramsActive),
                             costRow.modelData.bitsPerWeight > 0 ? costRow.modelData.bitsPerWeight.toFixed(2) : "–",
                             costRow.modelData.weightBytesPerToken > 0 ? gui.fileSize(costRow.modelData.weightBytesPerToken) : "–",

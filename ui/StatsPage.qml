@@ -19,8 +19,7 @@ Rectangle {
     property int tab: 0                   // 0 Overview, 1 Cost
     property string metric: "decode"      // the time chart shows "decode" or "prefill" tokens/s
 
-    // Colours of the series, one per model × backend (colour-blind friendly).
-    readonly property var palette: ["#2456d6", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#7a5195", "#3f3f3f"]
+    readonly property var palette: Theme.chartColors
 
     function rebuildCharts() {
         speed.removeAllSeries()
@@ -36,7 +35,7 @@ Rectangle {
                 line.append(p.t, p.v)
         }
         const range = stats.chartEndMs - stats.chartStartMs
-        const pad = Math.max(60000, range * 0.05)
+        const pad = Math.max(5000, range * 0.05)
         timeAxis.format = range + 2 * pad < 3600000 ? "hh:mm:ss" : range < 86400000 ? "hh:mm" : "MMM d hh:mm"
         timeAxis.min = new Date(stats.chartStartMs - pad)
         timeAxis.max = new Date(stats.chartEndMs + pad)

@@ -17,13 +17,13 @@ ColumnLayout {
         { key: "model", title: qsTr("Model"), width: 2.4 },
         { key: "backend", title: qsTr("Backend"), width: 1.0 },
         { key: "runs", title: qsTr("Runs"), width: 0.7 },
-        { key: "medianDecode", title: qsTr("Decode tok/s\nmedian"), width: 1.1 },
-        { key: "bestDecode", title: qsTr("Decode tok/s\nbest"), width: 1.1 },
-        { key: "medianPrefill", title: qsTr("Prefill tok/s\nmedian"), width: 1.1 },
-        { key: "bestPrefill", title: qsTr("Prefill tok/s\nbest"), width: 1.1 },
+        { key: "medianDecode", title: qsTr("Decode t/s\nmedian"), width: 1.1 },
+        { key: "bestDecode", title: qsTr("Decode t/s\nbest"), width: 1.1 },
+        { key: "medianPrefill", title: qsTr("Prefill t/s\nmedian"), width: 1.1 },
+        { key: "bestPrefill", title: qsTr("Prefill t/s\nbest"), width: 1.1 },
         { key: "ttft", title: qsTr("First token\nmedian"), width: 1.1 },
         { key: "peakMemory", title: qsTr("Peak\nmemory"), width: 1.1 },
-        { key: "decodePerGB", title: qsTr("Decode tok/s\nper GB"), width: 1.1 }
+        { key: "decodePerGB", title: qsTr("Decode t/s\nper GB"), width: 1.1 }
     ]
     readonly property real unit: width / 11.8
     function cells(r) {

@@ -4,6 +4,7 @@
 // build/test-artifacts (gui-stats.png, gui-stats-cost.png).
 #include "app_context.h"
 #include "gui_helpers.h"
+#include "test_support.h"
 #include "window.h"
 
 #include <QApplication>
@@ -23,6 +24,7 @@ class TestGuiStats : public QObject {
 private slots:
     void initTestCase();
     void benchmarkRunsCancelsAndFillsTheTable();
+    void severalModelsSideBySide();
     void noQmlWarnings();
 };
 
@@ -166,6 +168,44 @@ void TestGuiStats::benchmarkRunsCancelsAndFillsTheTable() {
     QVERIFY(click(window, "statsCostTab"));
     QVERIFY(click(window, "statsBackButton"));
     QTRY_VERIFY(!find(window, "statsPage")->isVisible());
+}
+
+// The bundled ternary MoE beside a dense 16-bit and a dense ternary model (the tiny BitNet
+// fixtures), benchmarked together: one row and one bar each, and the cost view's scatter. The
+// pictures (gui-stats-models.png, gui-stats-models-cost.png) are the README's.
+void TestGuiStats::severalModelsSideBySide() {
+    TERN_REQUIRE_SHARED(shared);
+    QTemporaryDir dir;
+    AppContext ctx(AppPaths::resolve(dir.path()));
+    for (const char* f : {"tiny-bitnet-b158.F16.gguf", "tiny-bitnet-b158.TQ2_0.gguf"})
+        QCOMPARE(ctx.models().importFile(shared + "/fixtures/bitnet-b158/" + f), QString());
+    QCOMPARE(ctx.models().count(), 3);
+    GuiHelpers helpers;
+    QQmlApplicationEngine engine;
+    QQuickWindow* window = loadMainWindow(engine, ctx, helpers);
+    QVERIFY(window);
+    window->resize(1280, 1180);  // the whole Overview without scrolling
+    window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window));
+    QVERIFY(waitReady(ctx.chat()));
+    StatsController& stats = ctx.stats();
+    QVERIFY(click(window, "sidebarStatsButton"));  // the sidebar's way in
+    QTRY_VERIFY(find(window, "statsPage") && find(window, "statsPage")->isVisible());
+    stats.setBenchmarkTokens(32);
+    QSignalSpy finished(&stats, &StatsController::benchmarkFinished);
+    for (int round = 0; round < 2; ++round) {  // two runs each: a line per model over time
+        finished.clear();
+        QVERIFY(click(window, "runBenchmarkButton"));
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.first().at(0).toBool(), false);
+    }
+    QCOMPARE(stats.recordCount(), 6);
+    QTRY_COMPARE(find(window, "comparisonRows")->property("count").toInt(), 3);
+    shoot(window, "gui-stats-models.png");
+    QVERIFY(click(window, "statsCostTab"));
+    QTRY_VERIFY(find(window, "costView")->isVisible());
+    QCOMPARE(stats.costPoints().size(), 3);
+    shoot(window, "gui-stats-models-cost.png");
 }
 
 void TestGuiStats::noQmlWarnings() { QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join("\n"))); }
