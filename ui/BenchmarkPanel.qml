@@ -79,7 +79,7 @@ Rectangle {
                 objectName: "runBenchmarkButton"
                 text: qsTr("Run benchmark")
                 primary: true
-                enabled: !stats.benchmarkRunning && models.count > 0 && (cpuBox.checked || vulkanBox.checked)
+                enabled: !stats.benchmarkRunning && !chat.generating && models.count > 0 && (cpuBox.checked || vulkanBox.checked)
                 onClicked: stats.runBenchmark(panel.chosenIds(), cpuBox.checked, vulkanBox.checked)
             }
             TButton {

@@ -167,6 +167,9 @@ void TestStats::chatAnswerRecordMatchesTheEngine() {
     QSignalSpy done(&chat, &ChatController::answerFinished);
     const QString prompt = QStringLiteral("Once upon a time");
     QVERIFY(chat.send(prompt));
+    // No benchmark while an answer is generated (they would share the cores).
+    QVERIFY(!ctx.stats().runBenchmark({QString::fromLatin1(kBundled)}, true, false));
+    QVERIFY(ctx.stats().benchmarkStatus().contains("answer"));
     QVERIFY(done.wait(60000));
     QCOMPARE(ctx.stats().recordCount(), 1);
     QVERIFY(recorded.count() >= 1);

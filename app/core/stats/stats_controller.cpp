@@ -33,7 +33,7 @@ QString writeFile(const QString& fileOrUrl, const QString& text) {
 
 StatsController::StatsController(ChatStore& store, ModelRegistry& models, SettingsController& settings,
                                  ChatController& chat, QObject* parent)
-    : QObject(parent), store_(store), models_(models), appSettings_(settings) {
+    : QObject(parent), store_(store), models_(models), chat_(chat), appSettings_(settings) {
     connect(&chat, &ChatController::generationRecorded, this, &StatsController::reload);
     connect(&models_, &ModelRegistry::countChanged, this, &StatsController::costChanged);
     connect(&runner_, &BenchmarkRunner::result, this, &StatsController::onResult);
@@ -202,6 +202,11 @@ void StatsController::setBenchmarkTokens(int n) {
 
 bool StatsController::runBenchmark(const QStringList& modelIds, bool cpu, bool vulkan) {
     if (runner_.running()) return false;
+    if (chat_.generating()) {
+        benchmarkStatus_ = tr("An answer is being written: run the benchmark when it is finished.");
+        emit benchmarkChanged();
+        return false;
+    }
     QList<BenchmarkJob> jobs;
     for (const QString& id : modelIds) {
         const ModelInfo* m = models_.find(id);

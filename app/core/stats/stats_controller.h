@@ -74,7 +74,9 @@ public:
     // Sorts the table by a column (see sortComparison); the same column again flips the order.
     Q_INVOKABLE void sortBy(const QString& column);
     // Runs the benchmark on the given installed models, on the CPU and/or Vulkan. Returns false
-    // (and says why in benchmarkStatus) when nothing can start.
+    // (and says why in benchmarkStatus) when nothing can start: no model or backend chosen, a
+    // benchmark already running, or a chat answer being generated (it would share the cores and
+    // skew both).
     Q_INVOKABLE bool runBenchmark(const QStringList& modelIds, bool cpu, bool vulkan);
     Q_INVOKABLE void cancelBenchmark();
     // Writes the comparison table / the raw records as CSV; returns "" or the error to show.
@@ -95,6 +97,7 @@ private:
 
     ChatStore& store_;
     ModelRegistry& models_;
+    ChatController& chat_;
     QList<GenerationRecord> records_;
     QString sortColumn_ = QStringLiteral("medianDecode");
     bool sortAscending_ = false;
