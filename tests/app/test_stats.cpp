@@ -251,6 +251,22 @@ void TestStats::benchmarkRecordMatchesTheEngine() {
     QCOMPARE(table[0].toMap()["modelId"].toString(), QString::fromLatin1(kBundled));
     QCOMPARE(table[0].toMap()["runs"].toInt(), 1);
     QCOMPARE(table[0].toMap()["medianDecodeTps"].toDouble(), r.decodeTps.value_or(-1.0));
+
+    // The page's exports (file:// URLs, as the file dialog gives them) read back the same.
+    const QString recordsFile = dir.filePath("records.csv"), tableFile = dir.filePath("table.csv");
+    QCOMPARE(stats.exportRecordsCsv(QUrl::fromLocalFile(recordsFile).toString()), QString());
+    QCOMPARE(stats.exportComparisonCsv(QUrl::fromLocalFile(tableFile).toString()), QString());
+    QFile rf(recordsFile), tf(tableFile);
+    QVERIFY(rf.open(QIODevice::ReadOnly) && tf.open(QIODevice::ReadOnly));
+    const QList<GenerationRecord> back = recordsFromCsv(QString::fromUtf8(rf.readAll()));
+    QCOMPARE(back.size(), 1);
+    expectSame(back[0], r);
+    const QList<QStringList> rows = parseCsv(QString::fromUtf8(tf.readAll()));
+    QCOMPARE(rows.size(), 2);
+    QCOMPARE(rows[0], comparisonCsvColumns());
+    QCOMPARE(rows[1][comparisonCsvColumns().indexOf("runs")], QStringLiteral("1"));
+    QCOMPARE(rows[1][comparisonCsvColumns().indexOf("median_decode_tps")].toDouble(), r.decodeTps.value_or(-1.0));
+    QVERIFY(stats.exportRecordsCsv(dir.filePath("no/such/dir/x.csv")) != QString());  // an error, not a crash
 }
 
 void TestStats::benchmarkCanBeCancelled() {
