@@ -39,6 +39,17 @@ ColumnLayout {
         r.push([qsTr("Context length"), known(e.contextLength) && e.contextLength > 0 ? qsTr("%1 tokens").arg(count(e.contextLength))
                                                                                      : qsTr("not known"), false])
         r.push([qsTr("RAM needed"), known(e.ramBytes) ? gui.fileSize(e.ramBytes) : qsTr("not known"), false, e.ramNote])
+        // Cost to run (as on the Stats page): exact from the file once installed, else what the
+        // catalog's numbers allow, marked "≈"; "–" where they do not.
+        const inst = known(e.localFileName) ? models.get(e.localFileName) : ({})
+        const exact = inst.weightBytesPerToken !== undefined && inst.weightBytesPerToken > 0
+        const c = exact ? { bitsPerWeight: inst.bitsPerWeight, weightBytesPerToken: inst.weightBytesPerToken } : (e.cost || {})
+        const approx = exact ? "" : "≈ "
+        r.push([qsTr("Bits per weight"), known(c.bitsPerWeight) ? approx + c.bitsPerWeight.toFixed(2) : "–", false,
+                exact ? inst.bitsPerWeightByType : known(c.bitsPerWeight) ? qsTr("file size ÷ parameters (metadata included)") : ""])
+        r.push([qsTr("Weights read per token"), known(c.weightBytesPerToken) ? approx + gui.fileSize(c.weightBytesPerToken) : "–", false,
+                exact ? qsTr("measured from the file: active experts only")
+                      : known(c.weightBytesPerToken) ? qsTr("file size × active ÷ total parameters") : ""])
         r.push([qsTr("License"), known(e.license) ? e.license : qsTr("not listed"), false])
         r.push([qsTr("Chat template"), known(e.chatTemplate) ? e.chatTemplate : qsTr("none: completion mode (continues text)"), false])
         r.push([qsTr("Runs in Tern"), e.runnable ? qsTr("yes") : qsTr("not yet: %1").arg(e.unsupportedReason), false])

@@ -11,6 +11,7 @@ Rectangle {
     signal importRequested()
     signal exportRequested(string format)
     signal catalogRequested()
+    signal statsRequested()
     signal downloadsRequested()
 
     // Below this width Import/Export move into a ⋯ menu and Settings shows only its icon.
@@ -68,6 +69,14 @@ Rectangle {
             subtle: true
             tip: qsTr("Discover and download models, manage the installed ones")
             onClicked: header.catalogRequested()
+        }
+
+        TButton {
+            objectName: "openStatsButton"
+            text: qsTr("Stats")
+            subtle: true
+            tip: qsTr("Speed of your models and backends: charts, comparison, benchmark")
+            onClicked: header.statsRequested()
         }
 
         DownloadsIndicator {

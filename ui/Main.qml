@@ -19,8 +19,9 @@ ApplicationWindow {
     color: Theme.window
     font.pixelSize: Theme.fontSize
 
-    // "chat" or "models" (CatalogPage).
+    // "chat", "models" (CatalogPage) or "stats" (StatsPage).
     property string page: "chat"
+    function openStats() { page = "stats" }
     function openCatalog(tab) {
         catalogPage.tab = tab
         page = "models"
@@ -106,6 +107,7 @@ ApplicationWindow {
             Layout.preferredWidth: window.width < 960 ? Theme.sidebarWidthNarrow : Theme.sidebarWidth
             Layout.fillHeight: true
             onNewChatRequested: window.newChat()
+            onStatsRequested: window.openStats()
             onExportRequested: (id, format, title) => window.exportConversation(id, format, title)
         }
         Rectangle { Layout.fillHeight: true; Layout.preferredWidth: 1; color: Theme.border }
@@ -119,6 +121,7 @@ ApplicationWindow {
             ChatHeader {
                 Layout.fillWidth: true
                 onCatalogRequested: window.openCatalog(0)
+                onStatsRequested: window.openStats()
                 onDownloadsRequested: window.openCatalog(2)
                 onSettingsRequested: settingsPage.open()
                 onImportRequested: window.openImport()
@@ -162,6 +165,44 @@ ApplicationWindow {
             onImportRequested: window.openImport()
             onMessageRequested: (title, text) => messageDialog.show(title, text)
         }
+
+        // Created on the first visit: its charts need Qt Charts (and the QApplication main() makes).
+        Loader {
+            id: statsLoader
+            objectName: "statsLoader"
+            active: window.page === "stats" || item !== null
+            visible: window.page === "stats"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            sourceComponent: StatsPage {
+                onBackRequested: window.showChat()
+                onExportRequested: (what) => window.exportStats(what)
+            }
+        }
+    }
+
+    // CSV export of the Stats page: "table" (the comparison) or "records" (every generation).
+    function exportStats(what) {
+        const name = what === "table" ? "tern-speed-comparison.csv" : "tern-generations.csv"
+        if (fileDialogUsable) {
+            csvDialog.what = what
+            csvDialog.selectedFile = csvDialog.currentFolder + "/" + name
+            csvDialog.open()
+            return
+        }
+        pathDialog.mode = what === "table" ? "statsTable" : "statsRecords"
+        pathDialog.title = what === "table" ? qsTr("Export the comparison table") : qsTr("Export all records")
+        pathDialog.message = qsTr("Save to this file:")
+        pathDialog.path = name
+        pathDialog.open()
+    }
+    function writeStats(what, file) {
+        let f = file.toString()
+        if (!f.toLowerCase().endsWith(".csv"))
+            f += ".csv"
+        const error = what === "table" ? stats.exportComparisonCsv(f) : stats.exportRecordsCsv(f)
+        if (error !== "")
+            messageDialog.show(qsTr("Export failed"), error)
     }
 
     SettingsPage { id: settingsPage }
@@ -185,12 +226,26 @@ ApplicationWindow {
         onAccepted: window.writeExport(conversationId, selectedFile, format)
     }
 
+    FileDialog {
+        id: csvDialog
+        property string what: "table"
+        title: what === "table" ? qsTr("Export the comparison table") : qsTr("Export all records")
+        fileMode: FileDialog.SaveFile
+        defaultSuffix: "csv"
+        nameFilters: [qsTr("CSV (*.csv)")]
+        onAccepted: window.writeStats(what, selectedFile)
+    }
+
     PathDialog {
         id: pathDialog
-        property string mode: "import"
+        property string mode: "import"   // "import" | "export" | "statsTable" | "statsRecords"
         property var conversationId: 0
         property string format: "md"
-        onChosen: (path) => mode === "import" ? window.importModel(path) : window.writeExport(conversationId, path, format)
+        onChosen: (path) => {
+            if (mode === "import") window.importModel(path)
+            else if (mode === "export") window.writeExport(conversationId, path, format)
+            else window.writeStats(mode === "statsTable" ? "table" : "records", path)
+        }
     }
 
     InfoDialog { id: messageDialog }
@@ -274,6 +329,12 @@ ApplicationWindow {
         sequence: "Esc"
         context: Qt.ApplicationShortcut
         enabled: window.page === "models" && !settingsPage.visible && !messageDialog.visible && !catalogPage.dialogOpen
+        onActivated: window.showChat()
+    }
+    Shortcut {
+        sequence: "Esc"
+        context: Qt.ApplicationShortcut
+        enabled: window.page === "stats" && !settingsPage.visible && !messageDialog.visible && !pathDialog.visible
         onActivated: window.showChat()
     }
     Shortcut {

@@ -10,6 +10,7 @@ Rectangle {
     color: Theme.sidebar
 
     signal newChatRequested()
+    signal statsRequested()
     signal exportRequested(var conversationId, string format, string title)
 
     function focusSearch() {
@@ -134,6 +135,15 @@ Rectangle {
                 text: sidebar.searching ? qsTr("No chats match “%1”.").arg(chat.searchQuery)
                                         : qsTr("No chats yet.\nYour conversations will appear here.")
             }
+        }
+
+        TButton {
+            objectName: "sidebarStatsButton"
+            Layout.fillWidth: true
+            text: qsTr("Speed & stats")
+            subtle: true
+            tip: qsTr("Which model and backend is fastest on this machine")
+            onClicked: sidebar.statsRequested()
         }
 
         Label {

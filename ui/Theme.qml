@@ -29,6 +29,9 @@ QtObject {
     readonly property color disabledText: "#9aa1ad"
     readonly property color disabledBg: "#eceef1"
 
+    // Chart series, one per model × backend (the Okabe–Ito colour-blind-safe set, accent first).
+    readonly property var chartColors: ["#2456d6", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#7a5195", "#3f3f3f"]
+
     readonly property int radius: 8
     readonly property int radiusLarge: 12
     readonly property int spacing: 8

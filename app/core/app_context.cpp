@@ -20,6 +20,7 @@ AppContext::AppContext(const AppPaths& paths) : paths_(paths) {
     const QString bundled = models_->installBundled(paths_.resources + "/models/" + kBundledModel);
     settings_ = std::make_unique<SettingsController>(*store_);
     chat_ = std::make_unique<ChatController>(*store_, *models_, *settings_);
+    stats_ = std::make_unique<StatsController>(*store_, *models_, *settings_, *chat_);
 
     catalog_ = std::make_unique<CatalogModel>(paths_.resources, paths_.dataDir, paths_.modelsDir);
     catalog_->setUrl(store_->setting(QStringLiteral("catalogUrl")));  // empty: no network unless asked
@@ -39,6 +40,7 @@ AppContext::AppContext(const AppPaths& paths) : paths_(paths) {
 }
 
 AppContext::~AppContext() {
+    stats_.reset();      // cancels a running benchmark and waits for it
     downloads_.reset();  // pauses running downloads (their parts stay for the next start)
     chat_.reset();       // stops generation before the store closes
 }

@@ -10,6 +10,7 @@
 #include "downloads/download_manager.h"
 #include "models/model_registry.h"
 #include "settings/settings_controller.h"
+#include "stats/stats_controller.h"
 #include "store/chat_store.h"
 
 #include <QString>
@@ -32,6 +33,7 @@ public:
     ChatController& chat() { return *chat_; }
     CatalogModel& catalog() { return *catalog_; }
     DownloadManager& downloads() { return *downloads_; }
+    StatsController& stats() { return *stats_; }
     const QString& startupNotice() const { return notice_; }
 
     static constexpr const char* kBundledModel = "tern-tiny-moe-tq2_0.gguf";
@@ -45,6 +47,7 @@ private:
     std::unique_ptr<ChatController> chat_;
     std::unique_ptr<CatalogModel> catalog_;
     std::unique_ptr<DownloadManager> downloads_;
+    std::unique_ptr<StatsController> stats_;
 };
 
 }  // namespace tern::app

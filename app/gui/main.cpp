@@ -6,8 +6,8 @@
 #include "self_test.h"
 #include "window.h"
 
+#include <QApplication>
 #include <QCommandLineParser>
-#include <QGuiApplication>
 #include <QIcon>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
     }
     std::unique_ptr<QCoreApplication> app;
     if (headless) app = std::make_unique<QCoreApplication>(argc, argv);
-    else app = std::make_unique<QGuiApplication>(argc, argv);
+    // QApplication (widgets), not QGuiApplication: the Stats page's Qt Charts need it.
+    else app = std::make_unique<QApplication>(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("Tern"));
     QCoreApplication::setApplicationName(QStringLiteral("tern"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TERN_VERSION));

@@ -16,6 +16,7 @@ QQuickWindow* loadMainWindow(QQmlApplicationEngine& engine, AppContext& ctx, Gui
     root->setContextProperty(QStringLiteral("settings"), &ctx.settings());
     root->setContextProperty(QStringLiteral("catalog"), &ctx.catalog());
     root->setContextProperty(QStringLiteral("downloads"), &ctx.downloads());
+    root->setContextProperty(QStringLiteral("stats"), &ctx.stats());
     root->setContextProperty(QStringLiteral("gui"), &helpers);
     root->setContextProperty(QStringLiteral("startupNotice"), ctx.startupNotice());
     engine.addImportPath(QStringLiteral("qrc:/qml"));

@@ -1,5 +1,7 @@
 #include "catalog/catalog_model.h"
 
+#include "stats/model_cost.h"
+
 #include <QFileInfo>
 #include <QRegularExpression>
 
@@ -78,6 +80,7 @@ QHash<int, QByteArray> CatalogModel::roleNames() const {
             {NotesRole, "notes"},
             {RunnableRole, "runnable"},
             {UnsupportedReasonRole, "unsupportedReason"},
+            {CostRole, "cost"},
             {InstalledRole, "installed"},
             {FitsInRamRole, "fitsInRam"}};
 }
@@ -117,6 +120,7 @@ QVariant CatalogModel::value(const Item& item, int role) const {
     case UnsupportedReasonRole: return item.unsupported;
     case InstalledRole: return item.installed;
     case FitsInRamRole: return fitsInRam(e);
+    case CostRole: return costOf(e).toMap();
     default: return {};
     }
 }

@@ -39,7 +39,8 @@ public:
         UrlRole, BundledRole, QuantizationRole, SizeBytesRole, SizeNoteRole, Sha256Role, Sha256NoteRole, TypesRole,
         ArchitectureRole, TokenizerRole, ParamsTotalRole, ParamsActiveRole, ExpertsRole, ExpertsUsedRole,
         ContextLengthRole, LicenseRole, RamBytesRole, RamNoteRole, ChatTemplateRole, DescriptionRole, TagsRole,
-        NotesRole, RunnableRole, UnsupportedReasonRole, InstalledRole, FitsInRamRole
+        NotesRole, RunnableRole, UnsupportedReasonRole, InstalledRole, FitsInRamRole,
+        CostRole  // stats/model_cost.h: the cost figures derivable from the entry (a map)
     };
 
     // Loads the local catalog at once (bundled, or the newer cached copy); fetches nothing.

@@ -238,6 +238,7 @@ void ChatController::startAnswer(qint64 conversationId) {
     f.conversationId = conversationId;
     f.messageId = store_.addMessage(conversationId, QStringLiteral("assistant"), QString(), modelId_, QStringLiteral("generating"));
     f.startedMs = nowMs();
+    f.modelId = modelId_;
     if (conversationId == current_)
         if (auto m = store_.message(f.messageId)) messages_.append(*m);
     inflight_.insert(req.id, f);
@@ -309,10 +310,22 @@ void ChatController::onFinished(const GenerationResult& r) {
     s.prefillTps = r.stats.prefill_tps;
     s.decodeTps = r.stats.decode_tps;
     s.peakRssBytes = qint64(r.stats.peak_rss_bytes);
-    s.backend = QStringLiteral("cpu");
+    s.backend = r.backend;
     try {
         if (store_.message(f.messageId)) {  // gone when its conversation was deleted meanwhile
             store_.finishMessage(f.messageId, r.text, r.stopped ? QStringLiteral("stopped") : QStringLiteral("done"), s);
+            if (r.stats.n_generated > 0 || r.stats.n_prompt_evaluated > 0) {
+                GenerationRecord rec;
+                rec.kind = QStringLiteral("chat");
+                if (const ModelInfo* m = models_.find(f.modelId)) rec.setModel(*m);
+                else rec.modelId = f.modelId;
+                rec.backend = r.backend;
+                rec.device = r.device;
+                rec.threads = r.threads;
+                rec.contextSize = r.contextSize;
+                rec.setCounters(r.stats);
+                emit generationRecorded(store_.addGeneration(rec, f.messageId));
+            }
             if (f.conversationId == current_)
                 if (auto m = store_.message(f.messageId)) messages_.update(*m);
             emit answerFinished(f.conversationId, f.messageId, r.text);

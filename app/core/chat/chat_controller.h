@@ -100,12 +100,14 @@ signals:
     // An answer finished (stored). conversationId it belongs to, the stored message.
     void answerFinished(qint64 conversationId, qint64 messageId, const QString& text);
     void errorOccurred(const QString& message);
+    // A generation record was stored for a finished answer (the Stats page reloads).
+    void generationRecorded(qint64 recordId);
 
 private:
     struct Inflight {
         qint64 conversationId = 0;
         qint64 messageId = 0;
-        QString text;
+        QString text, modelId;
         qint64 startedMs = 0, firstTokenMs = 0;
         int tokens = 0;
     };

@@ -33,6 +33,7 @@ void GenerationWorker::loadModel(const QString& path, int nCtx, int nThreads, co
         tern::SessionOptions o;
         o.n_ctx = nCtx;
         o.n_threads = nThreads;
+        threads_ = nThreads;
         o.device = device;
         if (!tern::parse_backend_kind(backend.toStdString(), o.backend)) o.backend = tern::BackendKind::CPU;
         QString notice;
@@ -41,7 +42,9 @@ void GenerationWorker::loadModel(const QString& path, int nCtx, int nThreads, co
         } catch (const tern::Error& e) {
             if (o.backend == tern::BackendKind::CPU) throw;
             // No usable Vulkan device (no loader or driver, not enough memory, …): the CPU runs it.
-            notice = tr("Vulkan unavailable: %1 — running on the CPU.").arg(QString::fromUtf8(e.what()));
+            QString why = QString::fromUtf8(e.what());
+            if (!why.startsWith(QLatin1String("Vulkan unavailable"))) why = tr("Vulkan unavailable: %1").arg(why);
+            notice = tr("%1 — running on the CPU.").arg(why);
             o.backend = tern::BackendKind::CPU;
             session_ = std::make_unique<tern::Session>(*model_, o);
         }
@@ -63,6 +66,10 @@ void GenerationWorker::generate(const GenerationRequest& request) {
     cancel_.store(stopUpTo_.load() >= request.id);
     GenerationResult result;
     result.id = request.id;
+    result.backend = QString::fromLatin1(tern::backend_kind_name(session_->backend_kind()));
+    result.device = QString::fromStdString(session_->backend_description());
+    result.threads = threads_;
+    result.contextSize = session_->n_ctx();
     try {
         // A conversation longer than the context keeps its most recent part.
         const int32_t reserve = request.params.max_tokens > 0 ? request.params.max_tokens : session_->n_ctx() / 4;

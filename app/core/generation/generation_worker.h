@@ -31,6 +31,11 @@ struct GenerationResult {
     QString text;                // the whole answer
     tern::GenerationStats stats;
     bool stopped = false;        // ended by stop()
+    // What ran it (for the generation records): the backend kind ("cpu", "vulkan"), the
+    // session's own description (Session::backend_description()), the CPU threads asked for
+    // (0: all) and the session's context size.
+    QString backend, device;
+    int threads = 0, contextSize = 0;
 };
 
 class GenerationWorker : public QObject {
@@ -64,6 +69,7 @@ signals:
 private:
     std::unique_ptr<tern::Model> model_;
     std::unique_ptr<tern::Session> session_;
+    int threads_ = 0;
     std::atomic<quint64> stopUpTo_{0};
     std::atomic<bool> cancel_{false};
     std::atomic<quint64> running_{0};

@@ -9,6 +9,9 @@
 #include <QFileInfo>
 #include <QUrl>
 
+#include <algorithm>
+#include <map>
+
 namespace tern::app {
 
 ModelRegistry::ModelRegistry(const QString& modelsDir, QObject* parent) : QAbstractListModel(parent), dir_(modelsDir) {
@@ -35,6 +38,26 @@ ModelInfo ModelRegistry::inspect(const QString& path) {
     info.nExpert = hp.n_expert;
     info.nExpertUsed = hp.n_expert_used;
     info.contextLength = hp.n_ctx_train;
+    info.weightBytes = qint64(m->weight_bytes());
+    info.weightBytesPerToken = qint64(m->weight_bytes_per_token());
+    // Bits per weight: 8 × bytes ÷ elements, overall and per tensor type.
+    std::map<std::string, std::pair<uint64_t, uint64_t>> byType;  // type → (elements, bytes)
+    uint64_t elements = 0, bytes = 0;
+    for (const auto& t : m->gguf().tensors()) {
+        auto& e = byType[std::string(tern::type_name(t.type))];
+        e.first += uint64_t(t.n_elements());
+        e.second += t.n_bytes;
+        elements += uint64_t(t.n_elements());
+        bytes += t.n_bytes;
+    }
+    info.bitsPerWeight = elements > 0 ? 8.0 * double(bytes) / double(elements) : 0.0;
+    std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>> types(byType.begin(), byType.end());
+    std::stable_sort(types.begin(), types.end(), [](const auto& a, const auto& b) { return a.second.second > b.second.second; });
+    QStringList parts;
+    for (const auto& [typeName, eb] : types)
+        if (eb.first > 0)
+            parts << QStringLiteral("%1 %2").arg(QString::fromStdString(typeName)).arg(8.0 * double(eb.second) / double(eb.first), 0, 'f', 2);
+    info.bitsPerWeightByType = parts.join(QStringLiteral(" · "));
     info.hasChatTemplate = m->gguf().find("tokenizer.chat_template") != nullptr;
     const tern::ChatFormat format = m->chat_format();
     info.chatFamily = format.family;
@@ -147,6 +170,10 @@ QVariant ModelRegistry::data(const QModelIndex& index, int role) const {
     case ChatFormatRole: return QString::fromLatin1(tern::chat_family_name(m.chatFamily).data(),
                                                     qsizetype(tern::chat_family_name(m.chatFamily).size()));
     case ChatFormatGuessedRole: return m.chatFamilyGuessed;
+    case WeightBytesRole: return m.weightBytes;
+    case WeightBytesPerTokenRole: return m.weightBytesPerToken;
+    case BitsPerWeightRole: return m.bitsPerWeight;
+    case BitsPerWeightByTypeRole: return m.bitsPerWeightByType;
     case DescriptionRole: {
         QString s = QStringLiteral("%1 · %2 · %3 MB").arg(m.architecture, m.type).arg(double(m.sizeBytes) / 1e6, 0, 'f', 1);
         if (m.nExpert > 0) s += QStringLiteral(" · %1 experts (%2 active)").arg(m.nExpert).arg(m.nExpertUsed);
@@ -161,7 +188,9 @@ QHash<int, QByteArray> ModelRegistry::roleNames() const {
             {ArchitectureRole, "architecture"}, {TypeRole, "tensorType"}, {SizeRole, "sizeBytes"},
             {ParamsTotalRole, "paramsTotal"}, {ParamsActiveRole, "paramsActive"}, {ExpertsRole, "experts"},
             {ExpertsUsedRole, "expertsUsed"}, {ContextRole, "contextLength"}, {CompletionRole, "completionMode"},
-            {DescriptionRole, "description"}, {ChatFormatRole, "chatFormat"}, {ChatFormatGuessedRole, "chatFormatGuessed"}};
+            {DescriptionRole, "description"}, {ChatFormatRole, "chatFormat"}, {ChatFormatGuessedRole, "chatFormatGuessed"},
+            {WeightBytesRole, "weightBytes"}, {WeightBytesPerTokenRole, "weightBytesPerToken"},
+            {BitsPerWeightRole, "bitsPerWeight"}, {BitsPerWeightByTypeRole, "bitsPerWeightByType"}};
 }
 
 }  // namespace tern::app

@@ -21,6 +21,13 @@ struct ModelInfo {
     qint64 sizeBytes = 0;
     qint64 paramsTotal = 0, paramsActive = 0;
     int nExpert = 0, nExpertUsed = 0;
+    // Cost figures (the Stats page's cost view): bytes of tensor data in the file, weight bytes
+    // one decoded token reads (tern::Model::weight_bytes_per_token: active experts only),
+    // bits per weight over all tensors (8 × bytes ÷ elements, i.e. each type weighted by its
+    // size) and per type ("TQ2_0 2.06 · F32 32.00", largest share first).
+    qint64 weightBytes = 0, weightBytesPerToken = 0;
+    double bitsPerWeight = 0;
+    QString bitsPerWeightByType;
     int contextLength = 0;
     bool hasChatTemplate = false;  // tokenizer.chat_template present
     tern::ChatFamily chatFamily = tern::ChatFamily::COMPLETION;  // how conversations are rendered
@@ -33,7 +40,8 @@ class ModelRegistry : public QAbstractListModel {
 public:
     enum Role { IdRole = Qt::UserRole + 1, PathRole, NameRole, ArchitectureRole, TypeRole, SizeRole, ParamsTotalRole,
                 ParamsActiveRole, ExpertsRole, ExpertsUsedRole, ContextRole, CompletionRole, DescriptionRole,
-                ChatFormatRole, ChatFormatGuessedRole };
+                ChatFormatRole, ChatFormatGuessedRole, WeightBytesRole, WeightBytesPerTokenRole,
+                BitsPerWeightRole, BitsPerWeightByTypeRole };
 
     explicit ModelRegistry(const QString& modelsDir, QObject* parent = nullptr);
 

@@ -12,6 +12,9 @@
 //                created_ms, finished_ms, status)
 //   v2: + message stats columns, settings(scope, key, value), FTS5 indexes of message text
 //       and conversation titles kept in sync by triggers (backfilled from existing rows).
+//   v3: + generations(id, created_ms, kind, message_id, model…, backend, device, threads,
+//         context_size, token counts, ttft/prefill/decode times and rates, peak_rss_bytes,
+//         stop_reason): one row per chat answer or benchmark run (stats/generation_record.h).
 // Times are stored as integer milliseconds since the Unix epoch (UTC).
 //
 // Threading: Qt SQL connections belong to the thread that opened them, so a ChatStore is
@@ -24,6 +27,8 @@
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
+
+#include "stats/generation_record.h"
 
 #include <optional>
 #include <stdexcept>
@@ -81,7 +86,7 @@ struct SearchHit {
 
 class ChatStore {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
     // Control characters (STX/ETX) that never occur in chat text, so real brackets stay brackets.
     static constexpr const char* kSnippetOpen = "\u0002";
     static constexpr const char* kSnippetClose = "\u0003";
@@ -169,6 +174,13 @@ public:
                     const QString& def = {}) const;
     void setSetting(const QString& key, const QString& value, const QString& scope = QStringLiteral("global"));
     void removeSetting(const QString& key, const QString& scope = QStringLiteral("global"));
+
+    // Generation records (the Stats page; generation_store.cpp). addGeneration stores one
+    // (kind must be "chat" or "benchmark", else StoreError; an invalid timestamp becomes now)
+    // and returns its id; messageId: the chat answer it belongs to (0: none).
+    qint64 addGeneration(const GenerationRecord& r, qint64 messageId = 0);
+    QList<GenerationRecord> generations() const;  // oldest first
+    void clearGenerations();
 
     // PRAGMA integrity_check == "ok" and the FTS indexes agree with their tables. Never throws.
     bool integrityOk() const;

@@ -68,9 +68,45 @@ QStringList stepV1toV2() {
     };
 }
 
+QStringList stepV2toV3() {
+    // One row per generation (chat answer or benchmark run) for the Stats page. Rows are kept
+    // when their conversation is deleted (message_id is a plain number, not a foreign key):
+    // they describe the machine's speed, not the chat. A rate that could not be measured
+    // (fewer than two tokens, zero time) is NULL.
+    return {
+        QStringLiteral("CREATE TABLE generations ("
+                       " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                       " created_ms INTEGER NOT NULL,"
+                       " kind TEXT NOT NULL CHECK (kind IN ('chat', 'benchmark')),"
+                       " message_id INTEGER,"
+                       " model_id TEXT NOT NULL DEFAULT '',"
+                       " model_file TEXT NOT NULL DEFAULT '',"
+                       " model_type TEXT NOT NULL DEFAULT '',"
+                       " architecture TEXT NOT NULL DEFAULT '',"
+                       " params_total INTEGER NOT NULL DEFAULT 0,"
+                       " params_active INTEGER NOT NULL DEFAULT 0,"
+                       " weight_bytes INTEGER NOT NULL DEFAULT 0,"
+                       " backend TEXT NOT NULL DEFAULT '',"
+                       " device TEXT NOT NULL DEFAULT '',"
+                       " threads INTEGER NOT NULL DEFAULT 0,"
+                       " context_size INTEGER NOT NULL DEFAULT 0,"
+                       " prompt_tokens INTEGER NOT NULL DEFAULT 0,"
+                       " prompt_evaluated INTEGER NOT NULL DEFAULT 0,"
+                       " generated_tokens INTEGER NOT NULL DEFAULT 0,"
+                       " ttft_ms REAL NOT NULL DEFAULT 0,"
+                       " prefill_ms REAL NOT NULL DEFAULT 0,"
+                       " decode_ms REAL NOT NULL DEFAULT 0,"
+                       " prefill_tps REAL,"
+                       " decode_tps REAL,"
+                       " peak_rss_bytes INTEGER NOT NULL DEFAULT 0,"
+                       " stop_reason TEXT NOT NULL DEFAULT '')"),
+        QStringLiteral("CREATE INDEX generations_by_model ON generations(model_id, backend, created_ms)"),
+    };
+}
+
 }  // namespace
 
-QList<QStringList> migrationSteps() { return {stepV0toV1(), stepV1toV2()}; }
+QList<QStringList> migrationSteps() { return {stepV0toV1(), stepV1toV2(), stepV2toV3()}; }
 
 void runMigrationStep(const QSqlDatabase& db, const QString& dbPath, int fromVersion) {
     const QList<QStringList> steps = migrationSteps();

@@ -7,6 +7,7 @@
 //   decode tokens/s      = tokens after the first ÷ time from the first to the last token
 //                          (0 when fewer than two tokens were generated)
 //   peak memory          = the process's peak resident set size (bytes)
+// (the arithmetic: generation_timings() in tern/generation_timing.h)
 #pragma once
 
 #include "tern/sampler.h"

@@ -4,6 +4,7 @@
 #include "model/architecture.h"
 #include "tern/error.h"
 #include "tern/gguf.h"
+#include "tern/generation_timing.h"
 #include "tern/model.h"
 #include "tern/tokenizer.h"
 
@@ -18,8 +19,8 @@ namespace tern {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-double ms_since(Clock::time_point t0, Clock::time_point t1) {
-    return std::chrono::duration<double, std::milli>(t1 - t0).count();
+double seconds_since(Clock::time_point t0, Clock::time_point t1) {
+    return std::chrono::duration<double>(t1 - t0).count();
 }
 }  // namespace
 
@@ -175,12 +176,11 @@ GenerationStats Session::generate(const std::vector<int32_t>& prompt, const Gene
     std::vector<float> logits = eval(std::span<const int32_t>(prompt).subspan(keep));
     const auto t_prefilled = Clock::now();
     st.n_prompt_evaluated = static_cast<int32_t>(prompt.size() - keep);
-    st.prefill_ms = ms_since(t_prefill, t_prefilled);
-    st.prefill_tps = st.prefill_ms > 0 ? st.n_prompt_evaluated / (st.prefill_ms / 1000.0) : 0;
 
     Sampler sampler(params.sampling);
     for (int32_t t : prompt) sampler.accept(t);
     Utf8Stream utf8;
+    bool sampled = false;
     Clock::time_point t_first{}, t_last{};
     for (;;) {
         if (cancel && cancel->load(std::memory_order_relaxed)) {
@@ -193,9 +193,9 @@ GenerationStats Session::generate(const std::vector<int32_t>& prompt, const Gene
         }
         const int32_t id = sampler.sample(logits.data(), model_.hparams().n_vocab);
         const auto now = Clock::now();
-        if (st.n_generated == 0 && t_first == Clock::time_point{}) {
+        if (!sampled) {
+            sampled = true;
             t_first = now;
-            st.ttft_ms = ms_since(t_start, now);
         }
         if (tok.is_eog(id)) {
             st.stop = StopReason::EOS;
@@ -217,10 +217,19 @@ GenerationStats Session::generate(const std::vector<int32_t>& prompt, const Gene
         logits = eval(one);
     }
     if (const std::string rest = utf8.flush(); !rest.empty() && on_token) on_token(-1, rest);
-    if (st.n_generated >= 2) {
-        st.decode_ms = ms_since(t_first, t_last);
-        st.decode_tps = st.decode_ms > 0 ? (st.n_generated - 1) / (st.decode_ms / 1000.0) : 0;
-    }
+    GenerationTimestamps ts;  // seconds since t_start
+    ts.prefill_start = seconds_since(t_start, t_prefill);
+    ts.prefill_end = seconds_since(t_start, t_prefilled);
+    ts.first_token = sampled ? seconds_since(t_start, t_first) : -1.0;
+    ts.last_token = st.n_generated > 0 ? seconds_since(t_start, t_last) : -1.0;
+    ts.n_prompt_evaluated = st.n_prompt_evaluated;
+    ts.n_generated = st.n_generated;
+    const GenerationTimings tm = generation_timings(ts);
+    st.ttft_ms = tm.ttft_ms;
+    st.prefill_ms = tm.prefill_ms;
+    st.decode_ms = tm.decode_ms;
+    st.prefill_tps = tm.prefill_tps;
+    st.decode_tps = tm.decode_tps;
     st.peak_rss_bytes = peak_rss_bytes();
     return st;
 }

@@ -1,5 +1,5 @@
 # Compiles shaders/*.comp with glslc (one SPIR-V module per variant) and embeds them in a generated
-# C++ file (cmake/EmbedSpirv.cmake) as uint32_t arrays: no shader compiler is needed at run time.
+# C++ file (shaders/EmbedSpirv.cmake) as uint32_t arrays: no shader compiler is needed at run time.
 #
 # A variant is "<output name>:<source>[:DEFINE ...]"; the backend looks modules up by output name.
 set(TERN_SHADER_VARIANTS
@@ -46,8 +46,8 @@ function(tern_compile_shaders out_cpp)
   set(cpp "${CMAKE_CURRENT_BINARY_DIR}/tern_spirv.cpp")
   add_custom_command(OUTPUT "${cpp}"
     COMMAND "${CMAKE_COMMAND}" "-DOUT=${cpp}" "-DDIR=${bin_dir}" "-DNAMES=${names}"
-            -P "${PROJECT_SOURCE_DIR}/cmake/EmbedSpirv.cmake"
-    DEPENDS ${spvs} "${PROJECT_SOURCE_DIR}/cmake/EmbedSpirv.cmake"
+            -P "${PROJECT_SOURCE_DIR}/shaders/EmbedSpirv.cmake"
+    DEPENDS ${spvs} "${PROJECT_SOURCE_DIR}/shaders/EmbedSpirv.cmake"
     COMMENT "Embedding SPIR-V modules" VERBATIM)
   set(${out_cpp} "${cpp}" PARENT_SCOPE)
 endfunction()
