@@ -113,7 +113,7 @@ void TestGuiStats::benchmarkRunsCancelsAndFillsTheTable() {
     ctx.settings().setMaxTokens(24);
     QSignalSpy answered(&ctx.chat(), &ChatController::answerFinished);
     QVERIFY(ctx.chat().send(QStringLiteral("Once upon a time")));
-    QVERIFY(answered.wait(60000));
+    QVERIFY(!answered.isEmpty() || answered.wait(60000));
     QCOMPARE(stats.recordCount(), 1);
     QCOMPARE(stats.records().front().kind, QStringLiteral("chat"));
 
@@ -129,8 +129,8 @@ void TestGuiStats::benchmarkRunsCancelsAndFillsTheTable() {
     QSignalSpy finished(&stats, &StatsController::benchmarkFinished);
     QTRY_VERIFY(find(window, "runBenchmarkButton")->isEnabled());
     QVERIFY(click(window, "runBenchmarkButton"));
-    QVERIFY(stats.benchmarkRunning());
-    QVERIFY(finished.wait(60000));
+    QVERIFY(stats.benchmarkRunning() || !finished.isEmpty());  // a fast CPU may be done already
+    QVERIFY(!finished.isEmpty() || finished.wait(60000));
     QCOMPARE(finished.first().at(0).toBool(), false);
     QCOMPARE(stats.recordCount(), 2);
     QCOMPARE(stats.records().back().kind, QStringLiteral("benchmark"));
@@ -152,7 +152,7 @@ void TestGuiStats::benchmarkRunsCancelsAndFillsTheTable() {
     QVERIFY(stats.benchmarkRunning());
     QTRY_VERIFY(find(window, "cancelBenchmarkButton")->isEnabled());
     QVERIFY(click(window, "cancelBenchmarkButton"));
-    QVERIFY(finished.wait(60000));
+    QVERIFY(!finished.isEmpty() || finished.wait(60000));
     QCOMPARE(finished.first().at(0).toBool(), true);
     QCOMPARE(stats.recordCount(), 2);
     QVERIFY(find(window, "benchmarkStatus")->property("text").toString().contains("cancelled"));
@@ -196,7 +196,7 @@ void TestGuiStats::severalModelsSideBySide() {
     for (int round = 0; round < 2; ++round) {  // two runs each: a line per model over time
         finished.clear();
         QVERIFY(click(window, "runBenchmarkButton"));
-        QVERIFY(finished.wait(120000));
+        QVERIFY(!finished.isEmpty() || finished.wait(120000));
         QCOMPARE(finished.first().at(0).toBool(), false);
     }
     QCOMPARE(stats.recordCount(), 6);
