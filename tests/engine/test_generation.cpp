@@ -103,9 +103,20 @@ void TestGeneration::endOfTextStops() {
     Session s(*m, opts());
     GenerationStats st;
     const std::string text = run(s, "Once upon a time", greedyParams(-1), &st);
-    QVERIFY2(st.stop == StopReason::EOS || st.stop == StopReason::CONTEXT_FULL, stop_reason_name(st.stop));
-    if (st.stop == StopReason::EOS) QVERIFY(st.n_generated + st.n_prompt < 256);
+    QCOMPARE(stop_reason_name(st.stop), "eos");
+    QVERIFY(st.n_generated + st.n_prompt < 256);
     QVERIFY(text.find("</s>") == std::string::npos);  // the end token is not printed
+
+    // ignore_eos (benchmarks): the same text, then generation goes on to max_tokens.
+    Session s2(*m, opts());
+    GenerateParams p = greedyParams(st.n_generated + 20);
+    p.ignore_eos = true;
+    GenerationStats st2;
+    const std::string text2 = run(s2, "Once upon a time", p, &st2);
+    QCOMPARE(stop_reason_name(st2.stop), "max_tokens");
+    QCOMPARE(st2.n_generated, st.n_generated + 20);
+    QVERIFY(text2.size() > text.size());
+    QCOMPARE(text2.substr(0, text.size()), text);
 }
 
 void TestGeneration::contextFullIsACleanStop() {

@@ -150,7 +150,8 @@ void TestGuiStats::benchmarkRunsCancelsAndFillsTheTable() {
     finished.clear();
     QVERIFY(click(window, "runBenchmarkButton"));
     QVERIFY(stats.benchmarkRunning());
-    QTRY_VERIFY(find(window, "cancelBenchmarkButton")->isEnabled());
+    // At once: with fast kernels the whole run (the model's context) takes well under a second.
+    QVERIFY(find(window, "cancelBenchmarkButton")->isEnabled());
     QVERIFY(click(window, "cancelBenchmarkButton"));
     QVERIFY(!finished.isEmpty() || finished.wait(60000));
     QCOMPARE(finished.first().at(0).toBool(), true);

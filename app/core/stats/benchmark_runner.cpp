@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 
+#include <algorithm>
 #include <exception>
 #include <memory>
 
@@ -31,7 +32,7 @@ void BenchmarkWorker::run(const QList<BenchmarkJob>& jobs, const BenchmarkSettin
         tern::SessionOptions o;
         o.backend = job.backend;
         o.n_threads = settings.threads;
-        o.n_ctx = settings.contextSize;
+        o.n_ctx = std::max(settings.contextSize, settings.tokens + 256);  // the fixed prompt is far shorter than 256
         std::unique_ptr<tern::Session> session;
         try {
             session = std::make_unique<tern::Session>(*model, o);
@@ -41,6 +42,7 @@ void BenchmarkWorker::run(const QList<BenchmarkJob>& jobs, const BenchmarkSettin
         }
         tern::GenerateParams params;
         params.max_tokens = settings.tokens;
+        params.ignore_eos = true;  // every run decodes the same number of tokens
         params.sampling.temperature = 0.0f;  // greedy: the same tokens every run
         int done = 0;
         QElapsedTimer sinceEmit;

@@ -28,9 +28,9 @@ struct BenchmarkSettings {
     // A fixed prompt, so runs on different days and models compare like with like.
     QString prompt = QStringLiteral(
         "Write a short story about a tern that crosses the ocean, and describe what it sees on the way.");
-    int tokens = 64;       // answer length (greedy decoding; the end-of-text token ends a run early)
+    int tokens = 64;       // answer length: greedy decoding, an end-of-text token does not end a run
     int threads = 0;       // CPU threads (0: all)
-    int contextSize = 512; // context positions of the benchmark session
+    int contextSize = 512; // context positions of the benchmark session, at least the prompt + tokens
 };
 
 // Lives in the runner's thread.

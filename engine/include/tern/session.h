@@ -68,6 +68,9 @@ struct GenerationStats {
 struct GenerateParams {
     int32_t max_tokens = 256;       // < 0: until EOS or the context is full
     SamplerParams sampling;
+    // Benchmarks: an end-of-generation token does not stop generation (it is kept like any other
+    // token, printing nothing), so every run decodes max_tokens tokens, as llama-bench does.
+    bool ignore_eos = false;
 };
 
 // Receives each piece of generated text as soon as it is whole UTF-8 (may be empty for a

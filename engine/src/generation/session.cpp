@@ -197,7 +197,7 @@ GenerationStats Session::generate(const std::vector<int32_t>& prompt, const Gene
             sampled = true;
             t_first = now;
         }
-        if (tok.is_eog(id)) {
+        if (!params.ignore_eos && tok.is_eog(id)) {
             st.stop = StopReason::EOS;
             break;
         }
