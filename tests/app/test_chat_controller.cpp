@@ -3,6 +3,7 @@
 // event loop during a long prompt, model switching while generating.
 #include "app_context.h"
 #include "test_support.h"
+#include "vulkan_support.h"
 
 #include "tern/model.h"
 #include "tern/session.h"
@@ -35,6 +36,7 @@ private slots:
     void chatModelsUseTheirTemplate();
     void chatTemplateOverridePerModel();
     void vulkanWithoutDriverFallsBackToCpu();
+    void vulkanAnswersLikeTheCpu();
 
 private:
     bool waitReady();
@@ -382,6 +384,22 @@ void TestChatController::vulkanWithoutDriverFallsBackToCpu() {
     QVERIFY(!c.status().startsWith("Vulkan unavailable"));
     qunsetenv("VK_DRIVER_FILES");
     qunsetenv("VK_ICD_FILENAMES");
+}
+
+void TestChatController::vulkanAnswersLikeTheCpu() {
+    // Settings → Backend: Vulkan on device 0 (lavapipe in CI) gives the CPU's greedy answer.
+    TERN_REQUIRE_VULKAN();
+    ChatController& c = ctx_->chat();
+    ctx_->settings().setBackend("vulkan");
+    ctx_->settings().setDevice(0);
+    QVERIFY(waitReady());
+    QVERIFY2(c.backendDescription().startsWith("Vulkan ("), qPrintable(c.backendDescription() + " / " + c.status()));
+    c.newConversation();
+    QCOMPARE(answer("Once upon a time"), greedy("Once upon a time", params_.max_tokens));
+    ctx_->settings().setBackend("cpu");
+    ctx_->settings().setDevice(-1);
+    QVERIFY(waitReady());
+    QVERIFY(c.backendDescription().startsWith("CPU ("));
 }
 
 QTEST_GUILESS_MAIN(TestChatController)
