@@ -187,8 +187,9 @@ int bench_memory(const QCommandLineParser& p, int threads, bool json) {
         o["mem_bw_gbs"] = bw.gb_per_s;
         std::fputs(QJsonDocument(o).toJson(QJsonDocument::Indented).constData(), stdout);
     } else {
-        std::printf("memory read bandwidth: %.2f GB/s (%d threads, %llu MiB buffer, best of %d runs)\n", bw.gb_per_s,
-                    bw.n_threads, static_cast<unsigned long long>(bw.buffer_bytes >> 20), bw.runs);
+        std::printf("memory read bandwidth: %.2f GB/s (%d %s, %llu MiB buffer, best of %d runs)\n", bw.gb_per_s,
+                    bw.n_threads, bw.n_threads == 1 ? "thread" : "threads",
+                    static_cast<unsigned long long>(bw.buffer_bytes >> 20), bw.runs);
     }
     return 0;
 }
@@ -277,7 +278,7 @@ void print_table(const Report& rep) {
     std::string bw = "not compared";
     if (rep.mem_bw > 0)
         bw = fixed(rep.mem_bw, 2, " GB/s") +
-             (rep.mem_bw_measured ? " (measured with " + std::to_string(rep.threads) + " threads)" : " (given)");
+             (rep.mem_bw_measured ? " (measured with " + std::to_string(rep.threads) + (rep.threads == 1 ? " thread)" : " threads)") : " (given)");
     std::printf("\nbackend: %s | weights read per decoded token: %.1f MB | memory read bandwidth: %s | peak RSS: %.1f MiB\n",
                 rep.session.backend_description().c_str(), static_cast<double>(m.weight_bytes_per_token()) / 1e6,
                 bw.c_str(), static_cast<double>(rep.peak_rss) / (1024.0 * 1024.0));

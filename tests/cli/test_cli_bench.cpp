@@ -329,7 +329,7 @@ private slots:
         QVERIFY(pp[8].trimmed().isEmpty() && pp[9].trimmed().isEmpty());  // no bandwidth figures for prefill
         QVERIFY(tg[8].trimmed().toDouble() > 0);
         QVERIFY2(QRegularExpression("^\\d+\\.\\d %$").match(tg[9].trimmed()).hasMatch(), qPrintable(tg[9]));
-        QVERIFY2(r.out.contains("memory read bandwidth: ") && r.out.contains(" GB/s (measured with 1 threads)"),
+        QVERIFY2(r.out.contains("memory read bandwidth: ") && r.out.contains(" GB/s (measured with 1 thread)"),
                  r.out.constData());
         QVERIFY2(r.out.contains("backend: CPU"), r.out.constData());
     }
@@ -338,7 +338,7 @@ private slots:
         const QStringList args{"bench", "--memory", "-t", "1", "--buffer-mib", "64"};
         const CliResult r = runCli(args);
         CHECK_EXIT(args, r, 0);
-        const auto m = QRegularExpression("^memory read bandwidth: (\\d+\\.\\d\\d) GB/s \\(1 threads, 64 MiB buffer, best of 5 runs\\)\n$")
+        const auto m = QRegularExpression("^memory read bandwidth: (\\d+\\.\\d\\d) GB/s \\(1 thread, 64 MiB buffer, best of 5 runs\\)\n$")
                            .match(QString::fromUtf8(r.out));
         QVERIFY2(m.hasMatch(), r.out.constData());
         QVERIFY(m.captured(1).toDouble() > 0);
