@@ -46,8 +46,12 @@ Rectangle {
                 Layout.fillWidth: true
                 visible: chat.modelReady
                 objectName: "modeAndBackend"
-                text: (chat.completionMode ? qsTr("Completion mode") : qsTr("Chat mode"))
-                      + (chat.backendDescription !== "" ? " · " + chat.backendDescription : "")
+                // The backend's short name here; its whole description (device, threads) on hover.
+                text: (chat.completionMode ? qsTr("Completion") : qsTr("Chat"))
+                      + (chat.backendDescription !== "" ? " · " + chat.backendDescription.split(" (")[0] : "")
+                ToolTip.visible: modeHover.hovered && chat.backendDescription !== ""
+                ToolTip.text: qsTr("Running on %1").arg(chat.backendDescription)
+                HoverHandler { id: modeHover }
                 font.pixelSize: Theme.fontSmall
                 color: Theme.textMuted
                 elide: Text.ElideRight

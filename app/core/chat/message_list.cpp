@@ -12,6 +12,9 @@ QString statsSummary(const Message& m) {
                       .arg(s.generatedTokens)
                       .arg(rate)
                       .arg(s.ttftMs > 0 ? QString::number(s.ttftMs, 'f', 0) : QStringLiteral("–"));
+    // Which backend wrote it (stored with the message since schema v3).
+    if (s.backend == QLatin1String("cpu")) out += QStringLiteral(" · CPU");
+    else if (s.backend == QLatin1String("vulkan")) out += QStringLiteral(" · Vulkan");
     if (m.status == "stopped") out += QStringLiteral(" · stopped");
     if (m.status == "interrupted") out = QStringLiteral("interrupted");
     if (m.status == "error") out = QStringLiteral("error");
