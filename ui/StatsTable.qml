@@ -12,7 +12,13 @@ ColumnLayout {
     spacing: 0
     readonly property int rowCount: rows.count
 
-    function rate(v) { return v > 0 ? v.toFixed(1) : "–" }
+    // "–" for no value; large figures (tiny models) as 23.0 k / 5.06 M instead of long digit runs.
+    function rate(v) {
+        if (!(v > 0)) return "–"
+        if (v >= 1e6) return (v / 1e6).toFixed(2) + " M"
+        if (v >= 1e4) return (v / 1e3).toFixed(1) + " k"
+        return v.toFixed(1)
+    }
     readonly property var columns: [
         { key: "model", title: qsTr("Model"), width: 2.4 },
         { key: "backend", title: qsTr("Backend"), width: 1.0 },
