@@ -1,5 +1,6 @@
 // End-to-end tests of the tern-cli binary (path in $TERN_CLI): each case runs the process with
 // a timeout and checks stdout, stderr and the exit code against the fixtures in ../shared.
+#include "cli_support.h"
 #include "test_support.h"
 #include "tern/chat.h"
 #include "tern/model.h"
@@ -24,53 +25,6 @@ using namespace tern::test;
 
 namespace {
 
-struct CliResult {
-    bool finished = false;
-    QProcess::ExitStatus status = QProcess::CrashExit;
-    int code = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-CliResult runCli(const QStringList& args, const QByteArray& stdinData = {}, int timeoutMs = 120000) {
-    CliResult r;
-    QProcess p;
-    p.setProgram(qEnvironmentVariable("TERN_CLI"));
-    p.setArguments(args);
-    if (stdinData.isEmpty()) p.setStandardInputFile(QProcess::nullDevice());
-    p.start();
-    if (!p.waitForStarted(10000)) return r;
-    if (!stdinData.isEmpty()) {
-        p.write(stdinData);
-        p.closeWriteChannel();
-    }
-    r.finished = p.waitForFinished(timeoutMs);
-    if (!r.finished) {
-        p.kill();
-        p.waitForFinished(5000);
-    }
-    r.status = p.exitStatus();
-    r.code = p.exitCode();
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-QString describe(const QStringList& args, const CliResult& r) {
-    return QStringLiteral("tern-cli %1\n  exit %2 (%3)\n  stdout: %4\n  stderr: %5")
-        .arg(args.join(' '))
-        .arg(r.code)
-        .arg(r.status == QProcess::NormalExit ? "normal" : "crash/killed")
-        .arg(QString::fromUtf8(r.out.left(600)), QString::fromUtf8(r.err.left(600)));
-}
-
-// A clean run: the process ended by itself, not by a signal, with `code`.
-#define CHECK_EXIT(args, r, expectedCode)                                                        \
-    do {                                                                                        \
-        QVERIFY2((r).finished, qPrintable("timed out: " + describe(args, r)));                  \
-        QVERIFY2((r).status == QProcess::NormalExit, qPrintable("crashed: " + describe(args, r))); \
-        QVERIFY2((r).code == (expectedCode), qPrintable(describe(args, r)));                   \
-    } while (0)
 
 QString model(const QString& shared, const char* file) {
     return shared + "/fixtures/models/" + file;

@@ -3,6 +3,7 @@
 // bench --memory gives a bandwidth. Nothing here asserts on speed.
 #include "tern/synth.h"
 
+#include "cli_support.h"
 #include "test_support.h"
 
 #include <QDateTime>
@@ -19,49 +20,10 @@
 #include <algorithm>
 #include <cmath>
 
+using namespace tern::test;
+
 namespace {
 
-struct CliResult {
-    bool finished = false;
-    QProcess::ExitStatus status = QProcess::CrashExit;
-    int code = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-CliResult runCli(const QStringList& args, int timeoutMs = 300000) {
-    CliResult r;
-    QProcess p;
-    p.setProgram(qEnvironmentVariable("TERN_CLI"));
-    p.setArguments(args);
-    p.setStandardInputFile(QProcess::nullDevice());
-    p.start();
-    if (!p.waitForStarted(10000)) return r;
-    r.finished = p.waitForFinished(timeoutMs);
-    if (!r.finished) {
-        p.kill();
-        p.waitForFinished(5000);
-    }
-    r.status = p.exitStatus();
-    r.code = p.exitCode();
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-QString describe(const QStringList& args, const CliResult& r) {
-    return QStringLiteral("tern-cli %1\n  exit %2\n  stdout: %3\n  stderr: %4")
-        .arg(args.join(' '))
-        .arg(r.code)
-        .arg(QString::fromUtf8(r.out.left(1500)), QString::fromUtf8(r.err.left(800)));
-}
-
-#define CHECK_EXIT(args, r, expectedCode)                                                          \
-    do {                                                                                          \
-        QVERIFY2((r).finished, qPrintable("timed out: " + describe(args, r)));                    \
-        QVERIFY2((r).status == QProcess::NormalExit, qPrintable("crashed: " + describe(args, r))); \
-        QVERIFY2((r).code == (expectedCode), qPrintable(describe(args, r)));                     \
-    } while (0)
 
 // A one-line error naming `what`, nothing on stdout, exit 1.
 #define CHECK_ERROR(args, what)                                                                  \

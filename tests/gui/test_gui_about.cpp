@@ -1,6 +1,7 @@
 // The About dialog, reached from the settings page: it opens and shows the version, the build's
 // backends and this CPU's features, the same strings `tern --version` prints (build_info.h). The
 // window with the dialog is saved as a PNG artefact.
+#include "gui_support.h"
 #include "app_context.h"
 #include "build_info.h"
 #include "gui_helpers.h"
@@ -23,16 +24,9 @@ private slots:
     void noQmlWarnings();
 };
 
+using namespace tern::test;
+
 namespace {
-
-QStringList g_warnings;
-
-void captureWarnings(QtMsgType type, const QMessageLogContext& ctx, const QString& msg) {
-    const QString file = ctx.file ? QString::fromUtf8(ctx.file) : QString();
-    if (type != QtDebugMsg && type != QtInfoMsg && (file.startsWith("qrc:/qml") || msg.contains("qrc:/qml")))
-        g_warnings << msg;
-    fprintf(stderr, "%s\n", qPrintable(msg));
-}
 
 // Items inside popups (drawer, dialog) are children of the popup's own item, not of the window's
 // content item: search every QObject under the window's root objects.

@@ -1,6 +1,7 @@
 // End to end through the real window: type "Once upon a time", press Enter, wait for the answer,
 // compare it with the engine's own output for the same model and settings; quit; start again and
 // find the conversation. The window is saved as a PNG artefact.
+#include "gui_support.h"
 #include "app_context.h"
 #include "gui_helpers.h"
 #include "window.h"
@@ -31,16 +32,9 @@ private slots:
     void noQmlWarnings();
 };
 
+using namespace tern::test;
+
 namespace {
-
-QStringList g_warnings;
-
-void captureWarnings(QtMsgType type, const QMessageLogContext& ctx, const QString& msg) {
-    const QString file = ctx.file ? QString::fromUtf8(ctx.file) : QString();
-    if (type != QtDebugMsg && type != QtInfoMsg && (file.startsWith("qrc:/qml") || msg.contains("qrc:/qml")))
-        g_warnings << msg;
-    fprintf(stderr, "%s\n", qPrintable(msg));
-}
 
 // QML objects are QObject children of the window (visual children of its contentItem).
 QObject* find(QQuickWindow* w, const char* name) {

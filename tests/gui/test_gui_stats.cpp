@@ -2,6 +2,7 @@
 // benchmark with its button and see the row in the comparison table and the charts, cancel a
 // long benchmark with Cancel, sort the table, open the cost view. Screenshots go to
 // build/test-artifacts (gui-stats.png, gui-stats-cost.png).
+#include "gui_support.h"
 #include "app_context.h"
 #include "gui_helpers.h"
 #include "test_support.h"
@@ -28,16 +29,9 @@ private slots:
     void noQmlWarnings();
 };
 
+using namespace tern::test;
+
 namespace {
-
-QStringList g_warnings;
-
-void captureWarnings(QtMsgType type, const QMessageLogContext& ctx, const QString& msg) {
-    const QString file = ctx.file ? QString::fromUtf8(ctx.file) : QString();
-    if (type != QtDebugMsg && type != QtInfoMsg && (file.startsWith("qrc:/qml") || msg.contains("qrc:/qml")))
-        g_warnings << msg;
-    fprintf(stderr, "%s\n", qPrintable(msg));
-}
 
 // Through the visual tree too: items a Repeater creates have no QObject parent.
 QQuickItem* findItem(QQuickItem* root, const QString& name) {
