@@ -202,6 +202,10 @@ private slots:
             QCOMPARE(o.value("model_type").toString(), QStringLiteral("llama 2M MoE TQ2_0"));
             QCOMPARE(o.value("backends").toString(), QStringLiteral("CPU"));
             QVERIFY(o.value("backend_description").toString().startsWith("CPU"));
+            // The kernel set chosen for this CPU, named as in the description "CPU (<set>, N threads)".
+            const QString set = o.value("cpu_features").toString();
+            QVERIFY2(set == "scalar" || set == "avx2" || set == "avx512", qPrintable(set));
+            QVERIFY(o.value("backend_description").toString().startsWith("CPU (" + set + ", "));
             QCOMPARE(o.value("model_n_params").toInteger(), qint64(tern::synth_n_params(tinyMoeParams())));
             const qint64 size = o.value("model_size").toInteger();
             QVERIFY(size > 500000 && size < file.size());

@@ -14,7 +14,9 @@ QString describe(const Catalog& c, const QString& origin) {
     const QString from = origin == QLatin1String("bundled")  ? QStringLiteral("bundled with Tern")
                          : origin == QLatin1String("cached") ? QStringLiteral("downloaded earlier")
                                                              : QStringLiteral("downloaded now");
-    return QStringLiteral("%1 models, catalog of %2 (%3)").arg(c.entries().size()).arg(date, from);
+    const auto n = c.entries().size();
+    return (n == 1 ? QStringLiteral("1 model, catalog of %2 (%3)") : QStringLiteral("%1 models, catalog of %2 (%3)").arg(n))
+        .arg(date, from);
 }
 
 }  // namespace
