@@ -254,17 +254,6 @@ void Context::destroy(Buffer& b) {
 
 namespace tern {
 
-const char* device_type_name(DeviceType t) {
-    switch (t) {
-    case DeviceType::INTEGRATED_GPU: return "integrated GPU";
-    case DeviceType::DISCRETE_GPU: return "discrete GPU";
-    case DeviceType::VIRTUAL_GPU: return "virtual GPU";
-    case DeviceType::CPU: return "CPU";
-    case DeviceType::OTHER: break;
-    }
-    return "other";
-}
-
 DeviceList list_vulkan_devices() {
     DeviceList out;
     auto inst = vk::create_instance(out.error);
