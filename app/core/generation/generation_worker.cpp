@@ -42,9 +42,8 @@ void GenerationWorker::loadModel(const QString& path, int nCtx, int nThreads, co
         } catch (const tern::Error& e) {
             if (o.backend == tern::BackendKind::CPU) throw;
             // No usable Vulkan device (no loader or driver, not enough memory, …): the CPU runs it.
-            QString why = QString::fromUtf8(e.what());
-            if (!why.startsWith(QLatin1String("Vulkan unavailable"))) why = tr("Vulkan unavailable: %1").arg(why);
-            notice = tr("%1 — running on the CPU.").arg(why);
+            // The session's message already starts with "Vulkan unavailable: ".
+            notice = tr("%1 — running on the CPU.").arg(QString::fromUtf8(e.what()));
             o.backend = tern::BackendKind::CPU;
             session_ = std::make_unique<tern::Session>(*model_, o);
         }
