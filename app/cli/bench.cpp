@@ -365,10 +365,8 @@ int cmd_bench(const QStringList& args) {
     };
     if (n_prompt > 0) run("pp" + std::to_string(n_prompt), n_prompt, 0, time_pp, time_pp);
     if (n_gen > 0) run("tg" + std::to_string(n_gen), 0, n_gen, [&] { return time_tg(n_gen); }, [&] { return time_tg(1); });
-    // The kernel set in use: as asked, else the one the CPU backend chose ("CPU (avx512, 2 threads)").
-    std::string kernel_set = so.cpu_features;
-    const std::string& desc = session.backend_description();
-    if (kernel_set.empty() && desc.rfind("CPU (", 0) == 0) kernel_set = desc.substr(5, desc.find_first_of(",)", 5) - 5);
+    // The CPU kernel set in use (as asked, or the best this CPU runs); none for a GPU backend.
+    const std::string kernel_set = session.backend_kind() == BackendKind::CPU ? cpu_kernel_set(so.cpu_features) : so.cpu_features;
     Report rep{*model, session, path, threads, so.n_batch, kernel_set, std::move(results)};
     rep.peak_rss = peak_rss_bytes();  // before the bandwidth buffer exists
     rep.mem_bw = given_bw >= 0 ? given_bw

@@ -37,6 +37,10 @@ enum class BackendKind {
 };
 const char* backend_kind_name(BackendKind k);               // "auto", "cpu", "vulkan"
 bool parse_backend_kind(std::string_view s, BackendKind& out);  // false for an unknown name
+// The CPU kernel set SessionOptions::cpu_features selects: "" → the best this CPU runs ("avx512",
+// "avx2" or "scalar"), else the name itself. Throws tern::Error for an unknown name or a set this
+// CPU or build cannot run (engine/src/backend/cpu/kernels.h).
+std::string cpu_kernel_set(std::string_view cpu_features);
 
 struct SessionOptions {
     int32_t n_ctx = 0;            // context positions; 0: the model's context_length, at most 4096

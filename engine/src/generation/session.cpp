@@ -1,6 +1,7 @@
 #include "tern/session.h"
 
 #include "backend/backend.h"
+#include "backend/cpu/kernels.h"
 #include "model/architecture.h"
 #include "tern/error.h"
 #include "tern/gguf.h"
@@ -48,6 +49,8 @@ bool parse_backend_kind(std::string_view s, BackendKind& out) {
         if (s == backend_kind_name(k)) return out = k, true;
     return false;
 }
+
+std::string cpu_kernel_set(std::string_view cpu_features) { return std::string(cpu_kernels(cpu_features).name); }
 
 uint64_t peak_rss_bytes() {
     rusage ru{};
