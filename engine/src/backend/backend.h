@@ -36,9 +36,11 @@ public:
     virtual const KvCacheConfig& kv_cache_config() const = 0;
     virtual size_t kv_cache_bytes() const = 0;
 
-    // Executes every node of g in order. Afterwards each node's `out` points to its result in
-    // host-readable memory valid until the next compute(). Throws tern::Error when the graph
-    // holds an unsupported (op, type) or invalid values (e.g. an expert id out of range).
+    // Executes every node of g in order. Afterwards the `out` of g.output, of the g.routing and
+    // g.keep nodes and (CPU) of every node no other node reads points to its result in
+    // host-readable memory valid until the next compute(); other intermediate results may have
+    // been overwritten (graph/memory_plan.h). Throws tern::Error when the graph holds an
+    // unsupported (op, type) or invalid values (e.g. an expert id out of range).
     virtual void compute(Graph& g) = 0;
 };
 

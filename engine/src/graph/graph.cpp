@@ -53,6 +53,7 @@ Tensor* Graph::node(Op op, Type type, std::initializer_list<int64_t> ne, Tensor*
     t.src[0] = a;
     t.src[1] = b;
     t.src[2] = c;
+    t.index = static_cast<int32_t>(nodes_.size());
     nodes_.push_back(&t);
     return &t;
 }

@@ -61,6 +61,7 @@ struct Tensor {
     float f[4] = {0, 0, 0, 0};
     const void* data = nullptr;   // LEAF: weights or input bytes
     void* out = nullptr;          // result, set by the backend while computing (host memory on CPU)
+    int32_t index = -1;           // position in Graph::nodes(); -1 for leaves
     std::string name;
 
     int64_t n_elements() const { return ne[0] * ne[1] * ne[2] * ne[3]; }
@@ -81,6 +82,9 @@ public:
     // (architectures whose projections are BitLinear set PER_ROW, and reset it for the LM head).
     ActivationQuant linear_activations = ActivationQuant::PER_BLOCK;
     std::vector<Tensor*> routing;             // TOP_K nodes, one per MoE layer (for inspection)
+    // Nodes whose results must survive compute() besides `output`, `routing` and the nodes no
+    // other node reads (backends reuse the memory of every other intermediate result).
+    std::vector<Tensor*> keep;
 
 private:
     std::deque<Tensor> arena_;                // stable addresses

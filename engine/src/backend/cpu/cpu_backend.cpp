@@ -1,10 +1,13 @@
 // The CPU backend: executes graph nodes with a kernel table (kernels.h: scalar, avx2, avx512) on a
 // persistent thread pool. Matrix products split output rows across threads; attention splits
-// (token, head) pairs. Activations live in one arena reused from graph to graph.
+// (token, head) pairs; matrix products reading the same input share one pass. Activations live
+// in one arena reused from graph to graph, memory shared between results as graph/memory_plan.h
+// plans it.
 #include "backend/backend.h"
 #include "backend/cpu/kernels.h"
 #include "backend/cpu/ops.h"
 #include "backend/cpu/thread_pool.h"
+#include "graph/memory_plan.h"
 #include "tern/error.h"
 
 #include <algorithm>
@@ -19,8 +22,6 @@ namespace tern {
 namespace {
 
 constexpr size_t kAlign = 64;
-
-size_t align_up(size_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
 
 const float* f32(const Tensor* t) { return static_cast<const float*>(t->bytes()); }
 const int32_t* i32(const Tensor* t) { return static_cast<const int32_t*>(t->bytes()); }
@@ -64,25 +65,63 @@ public:
     size_t kv_cache_bytes() const override { return (k_cache_.size() + v_cache_.size()) * sizeof(float); }
 
     void compute(Graph& g) override {
+        plan_steps(g);
         allocate(g);
-        for (Tensor* t : g.nodes()) run(t);
+        const auto& nodes = g.nodes();
+        for (size_t k = 0; k < steps_.size(); ++k) {
+            const size_t b = steps_[k], e = k + 1 < steps_.size() ? steps_[k + 1] : nodes.size();
+            if (nodes[b]->op == Op::MUL_MAT || nodes[b]->op == Op::MUL_MAT_ID) {
+                run_products(nodes, b, e);
+            } else {
+                run(nodes[b]);
+            }
+        }
     }
 
 private:
+    // Whether node b is a matrix product that may share a pass with the product a before it:
+    // same op, same input (and expert ids), same activation type, so the input is converted
+    // once and all their rows are split across the threads together (decode: Q, K and V in one
+    // pass; an MoE layer's gate and up experts in another), one barrier instead of several.
+    bool shares_pass(const Tensor* a, const Tensor* b) const {
+        if (b->op != a->op || (a->op != Op::MUL_MAT && a->op != Op::MUL_MAT_ID)) return false;
+        if (opts_.precision == MatmulPrecision::EXACT_F32) return false;
+        return b->src[1] == a->src[1] && b->src[2] == a->src[2] && activation_type(a) == activation_type(b) &&
+               supports(b->op, b->src[0]->type) && supports(a->op, a->src[0]->type);
+    }
+
+    // steps_: first node of every step; a step is one node, or matrix products that share a
+    // pass (with the VIEWs between them).
+    void plan_steps(const Graph& g) {
+        const auto& nodes = g.nodes();
+        steps_.clear();
+        for (size_t i = 0; i < nodes.size();) {
+            steps_.push_back(i);
+            size_t end = i + 1;
+            for (size_t j = i + 1; j < nodes.size(); ++j) {
+                if (nodes[j]->op == Op::VIEW) continue;
+                if (!shares_pass(nodes[i], nodes[j])) break;
+                end = j + 1;
+            }
+            i = end;
+        }
+    }
+
+    // Results go to one arena reused from graph to graph; graph/memory_plan.h reuses the memory
+    // of results no later node reads.
     void allocate(Graph& g) {
-        size_t total = 0;
-        for (Tensor* t : g.nodes())
-            if (t->op != Op::VIEW) total += align_up(t->n_bytes());
-        if (arena_.size() < total + kAlign) arena_.resize(total + kAlign);
-        auto base = reinterpret_cast<uintptr_t>(arena_.data());
-        size_t off = (kAlign - base % kAlign) % kAlign;
-        for (Tensor* t : g.nodes()) {
+        const MemoryPlan plan = plan_memory(g, steps_, kAlign);
+        if (arena_.size() < plan.bytes + kAlign) arena_.resize(plan.bytes + kAlign);
+        const auto base = reinterpret_cast<uintptr_t>(arena_.data());
+        uint8_t* start = arena_.data() + (kAlign - base % kAlign) % kAlign;
+        const auto& nodes = g.nodes();
+        for (size_t i = 0; i < nodes.size(); ++i) {
+            Tensor* t = nodes[i];
             if (t->op == Op::VIEW) {
                 t->out = const_cast<uint8_t*>(static_cast<const uint8_t*>(t->src[0]->bytes())) + t->i[0];
                 continue;
             }
-            t->out = arena_.data() + off;
-            off += align_up(t->n_bytes());
+            t->out = start + plan.offset[i];
         }
     }
 
@@ -96,8 +135,7 @@ private:
         switch (t->op) {
         case Op::LEAF: case Op::VIEW: return;
         case Op::GET_ROWS: return get_rows(t);
-        case Op::MUL_MAT: return mul_mat(t);
-        case Op::MUL_MAT_ID: return mul_mat_id(t);
+        case Op::MUL_MAT: case Op::MUL_MAT_ID: throw Error("internal: matrix products run in run_products");
         case Op::RMS_NORM: return rms_norm(t);
         case Op::ROPE: return rope(t);
         case Op::ATTENTION: return attention(t);
@@ -148,57 +186,68 @@ private:
         return dst;
     }
 
-    // One weight matrix (an expert's, for MUL_MAT_ID) and its activation columns cols_[c0, c1).
+    // One weight matrix of N rows (an expert's, for MUL_MAT_ID), its activation columns
+    // cols_[c0, c1) and its output: column (x row, y column) gets y[y column · N + n] = W[n] · x.
     struct MatJob {
         const uint8_t* w;
+        Type wtype;
+        int64_t N;
+        float* y;
         size_t c0, c1;
+        int64_t tile0 = 0;  // the job's first row tile in the pass (set by mat_cols)
     };
 
-    // y[c·N + n] = W[n] · xq[c] for every job's activation columns c → output columns, all jobs
-    // in one parallel pass (decode runs each selected expert's matrices in a single job set).
-    // Rows are cut into tiles split across threads. With up to kCols columns (decode) a
-    // thread's rows go to the kernel in one call, streaming through the weights; with more
-    // (prefill) a tile's rows meet the columns kCols at a time (mat_mat), so a weight row is
+    // Every job's rows in one parallel pass over tiles of rows (a decoded token's Q, K and V, or
+    // its selected experts, need one barrier, not one each). With up to kCols columns (decode) a
+    // thread's rows of a job go to the kernel in one call, streaming through the weights; with
+    // more (prefill) a tile's rows meet the columns kCols at a time (mat_mat), so a weight row is
     // read from memory once per batch, then from cache.
-    void mat_cols(const std::vector<MatJob>& jobs, Type wtype, int64_t K, int64_t N, const uint8_t* xq, Type vt,
-                  float* y) {
-        const size_t wrb = row_bytes(wtype, K), xrb = row_bytes(vt, K);
-        const bool exact = opts_.precision == MatmulPrecision::EXACT_F32 && wtype != Type::F32;
-        const auto& wk = (*kernels_)[exact ? Type::F32 : wtype];
-        const auto deq = (*kernels_)[wtype].dequantize_row;
-        const auto& cols = cols_;
+    void mat_cols(std::vector<MatJob>& jobs, int64_t K, const uint8_t* xq, Type vt) {
         constexpr int64_t kTile = 16;
         constexpr size_t kCols = 4;
-        const int64_t n_tiles = (N + kTile - 1) / kTile;
+        const size_t xrb = row_bytes(vt, K);
+        const bool exact = opts_.precision == MatmulPrecision::EXACT_F32;
+        const auto& cols = cols_;
+        int64_t n_tiles = 0;
+        for (MatJob& j : jobs) {
+            j.tile0 = n_tiles;
+            n_tiles += (j.N + kTile - 1) / kTile;
+        }
         if (exact && wrow_.size() < static_cast<size_t>(pool_.size())) wrow_.resize(static_cast<size_t>(pool_.size()));
-        pool_.parallel_for(n_tiles * static_cast<int64_t>(jobs.size()), [&](int64_t b, int64_t e, int thread) {
+        pool_.parallel_for(n_tiles, [&](int64_t b, int64_t e, int thread) {
             const void* xp[kCols];
             float* yp[kCols];
-            std::vector<float>* wrow = exact ? &wrow_[static_cast<size_t>(thread)] : nullptr;
-            if (wrow) wrow->resize(static_cast<size_t>(K * kTile));
-            for (int64_t t = b; t < e;) {
-                const MatJob& job = jobs[static_cast<size_t>(t / n_tiles)];
-                const int64_t job_end = (t / n_tiles + 1) * n_tiles;
-                const int64_t tb = t % n_tiles, te = std::min(e, job_end) - (t - tb);
-                t = std::min(e, job_end);
+            size_t ji = 0;
+            while (ji + 1 < jobs.size() && jobs[ji + 1].tile0 <= b) ++ji;
+            for (int64_t t = b; t < e && ji < jobs.size(); ++ji) {
+                const MatJob& job = jobs[ji];
+                const int64_t tb = t - job.tile0, te = std::min(e - job.tile0, (job.N + kTile - 1) / kTile);
+                if (te <= tb) continue;
+                t = job.tile0 + te;
+                const bool deq_w = exact && job.wtype != Type::F32;
+                const auto& wk = (*kernels_)[deq_w ? Type::F32 : job.wtype];
+                const size_t wrb = row_bytes(job.wtype, K);
                 // The kernel's y[c][r - rr0] for rows [rr0, rr1) of W (or of the dequantized tile).
                 auto run = [&](const uint8_t* wp, size_t stride, int64_t r0, int64_t rr0, int64_t rr1) {
                     for (size_t c0 = job.c0; c0 < job.c1; c0 += kCols) {
                         const size_t nc = std::min(kCols, job.c1 - c0);
                         for (size_t c = 0; c < nc; ++c) {
                             xp[c] = xq + static_cast<size_t>(cols[c0 + c].first) * xrb;
-                            yp[c] = y + cols[c0 + c].second * N + r0;
+                            yp[c] = job.y + cols[c0 + c].second * job.N + r0;
                         }
                         wk.mat_mat(wp, stride, rr0, rr1, xp, static_cast<int>(nc), K, yp);
                     }
                 };
                 if (!exact && job.c1 - job.c0 <= kCols) {
-                    const int64_t r0 = tb * kTile, r1 = std::min(N, te * kTile);
+                    const int64_t r0 = tb * kTile, r1 = std::min(job.N, te * kTile);
                     run(job.w, wrb, r0, r0, r1);
                     continue;
                 }
+                std::vector<float>* wrow = deq_w ? &wrow_[static_cast<size_t>(thread)] : nullptr;
+                if (wrow) wrow->resize(static_cast<size_t>(K * kTile));
+                const auto deq = (*kernels_)[job.wtype].dequantize_row;
                 for (int64_t tile = tb; tile < te; ++tile) {
-                    const int64_t r0 = tile * kTile, r1 = std::min(N, r0 + kTile);
+                    const int64_t r0 = tile * kTile, r1 = std::min(job.N, r0 + kTile);
                     if (!wrow) {
                         run(job.w, wrb, r0, r0, r1);
                         continue;
@@ -213,47 +262,64 @@ private:
         });
     }
 
-    void mul_mat(Tensor* t) {
+    static void check_expert_ids(const Tensor* t) {
         const Tensor* w = t->src[0];
-        const Tensor* x = t->src[1];
-        check_supported(t, w->type);
-        const int64_t K = w->ne[0], N = w->ne[1], T = x->n_rows();
-        const Type vt = activation_type(t);
-        const uint8_t* xq = quantize_rows(f32(x), K, T, vt);
-        cols_.clear();
-        for (int64_t c = 0; c < T; ++c) cols_.emplace_back(c, c);
-        jobs_.assign(1, {static_cast<const uint8_t*>(w->bytes()), 0, cols_.size()});
-        mat_cols(jobs_, w->type, K, N, xq, vt, static_cast<float*>(t->out));
+        const int32_t* id = i32(t->src[2]);
+        for (int64_t k = 0; k < t->src[2]->n_elements(); ++k)
+            if (id[k] < 0 || id[k] >= w->ne[2])
+                throw Error("expert id " + std::to_string(id[k]) + " out of range for '" + w->name + "'");
     }
 
-    void mul_mat_id(Tensor* t) {
-        const Tensor* w = t->src[0];
-        const Tensor* x = t->src[1];
-        const Tensor* ids = t->src[2];
-        check_supported(t, w->type);
-        const int64_t K = w->ne[0], N = w->ne[1], E = w->ne[2];
-        const int64_t S = ids->ne[0], T = ids->ne[1], xs = x->n_rows() / T;  // 1 (shared input) or S
-        const Type vt = activation_type(t);
-        const int32_t* id = i32(ids);
-        for (int64_t k = 0; k < S * T; ++k)
-            if (id[k] < 0 || id[k] >= E)
-                throw Error("expert id " + std::to_string(id[k]) + " out of range for '" + w->name + "'");
-        const uint8_t* xq = quantize_rows(f32(x), K, x->n_rows(), vt);
-        const size_t expert_bytes = row_bytes(w->type, K) * static_cast<size_t>(N);
-        // Group (slot, token) pairs by expert so each selected expert's matrix is read once per
-        // batch; unselected experts are not touched.
+    // The matrix products among nodes[b, e) (MUL_MAT, or MUL_MAT_ID with the same expert ids;
+    // all reading the same input with the same activation type; VIEWs between them skipped):
+    // the input is converted once and all their rows computed in one pass.
+    void run_products(const std::vector<Tensor*>& nodes, size_t b, size_t e) {
+        const Tensor* first = nodes[b];
+        const Tensor* x = first->src[1];
+        const int64_t K = first->src[0]->ne[0];
+        const Type vt = activation_type(first);
+        for (size_t i = b; i < e; ++i)
+            if (nodes[i]->op != Op::VIEW) check_supported(nodes[i], nodes[i]->src[0]->type);
         cols_.clear();
         jobs_.clear();
-        for (int64_t e = 0; e < E; ++e) {
-            const size_t c0 = cols_.size();
-            for (int64_t tok = 0; tok < T; ++tok)
-                for (int64_t s = 0; s < S; ++s)
-                    if (id[tok * S + s] == e) cols_.emplace_back(tok * xs + (xs == 1 ? 0 : s), tok * S + s);
-            if (cols_.size() > c0)
-                jobs_.push_back({static_cast<const uint8_t*>(w->bytes()) + static_cast<size_t>(e) * expert_bytes, c0,
-                                 cols_.size()});
+        if (first->op == Op::MUL_MAT) {
+            for (int64_t c = 0; c < x->n_rows(); ++c) cols_.emplace_back(c, c);
+        } else {
+            for (size_t i = b; i < e; ++i)
+                if (nodes[i]->op != Op::VIEW) check_expert_ids(nodes[i]);
+            // Group (slot, token) pairs by expert so each selected expert's matrix is read once
+            // per batch; unselected experts are not touched.
+            const Tensor* ids = first->src[2];
+            const int64_t S = ids->ne[0], T = ids->ne[1], xs = x->n_rows() / T;  // 1 (shared input) or S
+            const int32_t* id = i32(ids);
+            int32_t n_expert = 0;
+            for (int64_t k = 0; k < S * T; ++k) n_expert = std::max(n_expert, id[k] + 1);
+            expert_cols_.clear();
+            for (int32_t ex = 0; ex < n_expert; ++ex) {
+                const size_t c0 = cols_.size();
+                for (int64_t tok = 0; tok < T; ++tok)
+                    for (int64_t s = 0; s < S; ++s)
+                        if (id[tok * S + s] == ex) cols_.emplace_back(tok * xs + (xs == 1 ? 0 : s), tok * S + s);
+                if (cols_.size() > c0) expert_cols_.push_back({ex, c0, cols_.size()});
+            }
         }
-        mat_cols(jobs_, w->type, K, N, xq, vt, static_cast<float*>(t->out));
+        for (size_t i = b; i < e; ++i) {
+            Tensor* t = nodes[i];
+            if (t->op == Op::VIEW) continue;
+            const Tensor* w = t->src[0];
+            if (w->ne[0] != K) throw Error("matrix product shapes do not match for '" + w->name + "'");
+            const auto* wb = static_cast<const uint8_t*>(w->bytes());
+            auto* y = static_cast<float*>(t->out);
+            if (t->op == Op::MUL_MAT) {
+                jobs_.push_back({wb, w->type, w->ne[1], y, 0, cols_.size()});
+                continue;
+            }
+            const size_t expert_bytes = row_bytes(w->type, K) * static_cast<size_t>(w->ne[1]);
+            for (const ExpertCols& ec : expert_cols_)
+                jobs_.push_back({wb + static_cast<size_t>(ec.expert) * expert_bytes, w->type, w->ne[1], y, ec.c0, ec.c1});
+        }
+        const uint8_t* xq = quantize_rows(f32(x), K, x->n_rows(), vt);
+        mat_cols(jobs_, K, xq, vt);
     }
 
     void rms_norm(Tensor* t) {
@@ -399,6 +465,12 @@ private:
     std::vector<uint8_t> arena_, xq_;
     std::vector<std::pair<int64_t, int64_t>> cols_;  // (activation row, output column) pairs
     std::vector<MatJob> jobs_;
+    struct ExpertCols {
+        int32_t expert;
+        size_t c0, c1;
+    };
+    std::vector<ExpertCols> expert_cols_;     // MUL_MAT_ID: each selected expert's columns in cols_
+    std::vector<size_t> steps_;               // first node of every step (plan_steps)
     std::vector<std::vector<float>> wrow_;    // per thread: dequantized weight tile (exact mode)
     std::vector<std::vector<float>> scores_;  // per thread: attention scores over the KV cache
 };
