@@ -1,11 +1,13 @@
 // MoE router maths and the other graph ops of the CPU backend on hand-computed values.
 #include "backend/backend.h"
+#include "backend/cpu/ops.h"
 #include "graph/graph.h"
 #include "tern/error.h"
 
 #include <QtTest>
 
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 using namespace tern;
@@ -18,6 +20,7 @@ private slots:
     void expertIdOutOfRangeIsAnError();
     void mulMatIdPicksTheRightExpert();
     void ropeNormAndNeox();
+    void ropeCacheIsBitIdentical();
     void attentionOverTheCache();
     void contextOverflowIsAnError();
 };
@@ -127,6 +130,19 @@ void TestRouter::ropeNormAndNeox() {
             QVERIFY(std::abs(y[1]) < 1e-7f && std::abs(y[3]) < 1e-7f);
         }
     }
+}
+
+void TestRouter::ropeCacheIsBitIdentical() {
+    // The backend applies cos/sin tables shared by all heads: the same bits as rope_head.
+    std::vector<float> a(128), b(128), cs(128);
+    for (int32_t pos : {0, 1, 7, 1000, 4095})
+        for (bool neox : {false, true}) {
+            for (size_t i = 0; i < a.size(); ++i) a[i] = b[i] = std::sin(0.37f * static_cast<float>(i) + pos);
+            cpu::rope_head(a.data(), 128, pos, 500000.0f, neox);
+            cpu::rope_cache(cs.data(), 128, pos, 500000.0f);
+            cpu::rope_head_cached(b.data(), 128, cs.data(), neox);
+            QCOMPARE(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)), 0);
+        }
 }
 
 void TestRouter::attentionOverTheCache() {

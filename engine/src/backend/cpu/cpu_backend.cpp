@@ -65,6 +65,7 @@ public:
     size_t kv_cache_bytes() const override { return (k_cache_.size() + v_cache_.size()) * sizeof(float); }
 
     void compute(Graph& g) override {
+        rope_pos_ = nullptr;  // the positions input's memory may be reused with other values
         plan_steps(g);
         allocate(g);
         const auto& nodes = g.nodes();
@@ -341,9 +342,22 @@ private:
         const bool neox = t->i[0] == static_cast<int32_t>(RopeMode::NEOX);
         const int64_t n_rot = t->i[1];
         const float base = t->f[0];
-        pool_.parallel_for(nh * T, [&](int64_t b, int64_t e, int) {
-            for (int64_t r = b; r < e; ++r) cpu::rope_head(y + r * hd, n_rot, pos[r / nh], base, neox);
-        });
+        // cos/sin per (token, pair), computed once per graph and shared by all heads and layers
+        // (a decoded token would otherwise evaluate them n_layer · (n_head + n_head_kv) times).
+        const size_t per_tok = static_cast<size_t>(n_rot / 2) * 2;
+        if (rope_pos_ != pos || rope_n_rot_ != n_rot || rope_base_ != base || rope_cs_.size() != per_tok * T) {
+            rope_cs_.resize(per_tok * static_cast<size_t>(T));
+            for (int64_t tok = 0; tok < T; ++tok) cpu::rope_cache(&rope_cs_[per_tok * tok], n_rot, pos[tok], base);
+            rope_pos_ = pos;
+            rope_n_rot_ = n_rot;
+            rope_base_ = base;
+        }
+        const float* cs = rope_cs_.data();
+        auto apply = [&](int64_t b, int64_t e, int) {
+            for (int64_t r = b; r < e; ++r) cpu::rope_head_cached(y + r * hd, n_rot, cs + per_tok * (r / nh), neox);
+        };
+        if (T * nh * n_rot < (1 << 16)) apply(0, T * nh, 0);  // a decoded token: less work than a barrier
+        else pool_.parallel_for(nh * T, apply);
     }
 
     void attention(Tensor* t) {
@@ -471,6 +485,10 @@ private:
     };
     std::vector<ExpertCols> expert_cols_;     // MUL_MAT_ID: each selected expert's columns in cols_
     std::vector<size_t> steps_;               // first node of every step (plan_steps)
+    std::vector<float> rope_cs_;              // rope cos/sin of the current graph's positions
+    const int32_t* rope_pos_ = nullptr;       // ... for this positions input (reset by compute())
+    int64_t rope_n_rot_ = 0;
+    float rope_base_ = 0.0f;
     std::vector<std::vector<float>> wrow_;    // per thread: dequantized weight tile (exact mode)
     std::vector<std::vector<float>> scores_;  // per thread: attention scores over the KV cache
 };

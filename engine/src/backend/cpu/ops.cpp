@@ -29,6 +29,28 @@ void rope_head(float* x, int64_t n_rot, int32_t pos, float freq_base, bool neox)
     }
 }
 
+void rope_cache(float* cs, int64_t n_rot, int32_t pos, float freq_base) {
+    const float theta_scale = std::pow(freq_base, -2.0f / static_cast<float>(n_rot));
+    float theta = static_cast<float>(pos);
+    for (int64_t i = 0; i < n_rot / 2; ++i) {
+        cs[2 * i] = std::cos(theta);
+        cs[2 * i + 1] = std::sin(theta);
+        theta *= theta_scale;
+    }
+}
+
+void rope_head_cached(float* x, int64_t n_rot, const float* cs, bool neox) {
+    const int64_t half = n_rot / 2;
+    for (int64_t i = 0; i < half; ++i) {
+        const float c = cs[2 * i], s = cs[2 * i + 1];
+        const int64_t a = neox ? i : 2 * i;
+        const int64_t b = neox ? i + half : 2 * i + 1;
+        const float x0 = x[a], x1 = x[b];
+        x[a] = x0 * c - x1 * s;
+        x[b] = x0 * s + x1 * c;
+    }
+}
+
 void softmax_row(float* x, int64_t n) {
     float mx = -INFINITY;
     for (int64_t j = 0; j < n; ++j) mx = std::max(mx, x[j]);

@@ -15,6 +15,12 @@ void rms_norm_row(const float* x, const float* w, float* y, int64_t d, float eps
 // computed by repeated multiplication as ggml's rope cache does.
 void rope_head(float* x, int64_t n_rot, int32_t pos, float freq_base, bool neox);
 
+// The same rotation from a table: cs[2i], cs[2i+1] = cos θ_i, sin θ_i of rope_cache (filled for
+// one position), so every head and layer of a token reuses one set of cos/sin evaluations.
+// Bit-identical to rope_head.
+void rope_cache(float* cs, int64_t n_rot, int32_t pos, float freq_base);
+void rope_head_cached(float* x, int64_t n_rot, const float* cs, bool neox);
+
 // In-place softmax over n values (max-subtracted).
 void softmax_row(float* x, int64_t n);
 
