@@ -137,7 +137,7 @@ void TestRouter::ropeCacheIsBitIdentical() {
     std::vector<float> a(128), b(128), cs(128);
     for (int32_t pos : {0, 1, 7, 1000, 4095})
         for (bool neox : {false, true}) {
-            for (size_t i = 0; i < a.size(); ++i) a[i] = b[i] = std::sin(0.37f * static_cast<float>(i) + pos);
+            for (size_t i = 0; i < a.size(); ++i) a[i] = b[i] = std::sin(0.37f * static_cast<float>(i) + static_cast<float>(pos));
             cpu::rope_head(a.data(), 128, pos, 500000.0f, neox);
             cpu::rope_cache(cs.data(), 128, pos, 500000.0f);
             cpu::rope_head_cached(b.data(), 128, cs.data(), neox);
