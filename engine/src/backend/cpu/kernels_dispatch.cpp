@@ -34,11 +34,20 @@ const CpuKernels& avx2_table() {
     return k;
 }
 
-const CpuKernels& avx512_table() {
+const CpuKernels& avx512_table_without_gfni() {
     static const CpuKernels k = [] {
         CpuKernels t = avx2_table();
         t.name = "avx512";
         add_avx512_kernels(t);
+        return t;
+    }();
+    return k;
+}
+
+const CpuKernels& avx512_table() {
+    static const CpuKernels k = [] {
+        CpuKernels t = avx512_table_without_gfni();
+        if (__builtin_cpu_supports("gfni")) add_avx512_gfni_kernels(t);
         return t;
     }();
     return k;
@@ -67,6 +76,13 @@ const CpuKernels& cpu_kernels(std::string_view features) {
     if (features == "") return scalar_kernels();
     throw Error("the " + std::string(features) + " kernels are not built for this processor architecture");
 #endif
+}
+
+const CpuKernels* avx512_kernels_without_gfni() {
+#if defined(TERN_X86_KERNELS)
+    if (cpu_has_avx512()) return &avx512_table_without_gfni();
+#endif
+    return nullptr;
 }
 
 std::vector<std::string_view> available_kernel_sets() {
