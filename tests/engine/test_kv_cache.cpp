@@ -226,7 +226,7 @@ void TestKvCache::sessionOptions() {
     QVERIFY(!parse_kv_cache_type("q8_0", t));
     QVERIFY(!parse_kv_cache_type("F16", t));
     QCOMPARE(QString(kv_cache_type_name(Type::F16)), QString("f16"));
-    QCOMPARE(SessionOptions{}.kv_cache_type, Type::F16);  // llama.cpp's default
+    QCOMPARE(SessionOptions{}.kv_cache_type, Type::F32);  // F16 breaks the llama.cpp reference tolerances
 }
 
 void TestKvCache::fixtureGreedyTokensMatch_data() {

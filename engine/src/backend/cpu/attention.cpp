@@ -34,19 +34,17 @@ struct FromF16 {
     float operator()(uint16_t x) const { return table[x]; }
 };
 
-// dot16 (attention.h): 16 partial sums by d mod 16, then pairwise.
+// q · k in d order, in float (attention.h).
 template <class E, class Cvt>
-float dot16(const float* q, const E* k, int64_t hd, Cvt cvt) {
-    float p[16] = {};
-    for (int64_t d = 0; d < hd; ++d) p[d % 16] += q[d] * cvt(k[d]);
-    for (int w = 8; w >= 1; w /= 2)
-        for (int l = 0; l < w; ++l) p[l] += p[l + w];
-    return p[0];
+float dot(const float* q, const E* k, int64_t hd, Cvt cvt) {
+    float s = 0.0f;
+    for (int64_t d = 0; d < hd; ++d) s += q[d] * cvt(k[d]);
+    return s;
 }
 
 template <class E, class Cvt>
 void scores_ref(const float* q, const E* k, int64_t stride, int64_t n, int64_t hd, float* s, Cvt cvt) {
-    for (int64_t j = 0; j < n; ++j) s[j] = dot16(q, k + j * stride, hd, cvt);
+    for (int64_t j = 0; j < n; ++j) s[j] = dot(q, k + j * stride, hd, cvt);
 }
 
 template <class E, class Cvt>

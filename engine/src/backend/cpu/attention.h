@@ -5,12 +5,13 @@
 //
 // The math of one head (attention_head_reference below is its scalar form, and every kernel set
 // gives bit-identical results to it):
-//   s_j = dot16(q, K_j) · scale          for the positions j < n_kv
+//   s_j = (Σ_d q[d] · K_j[d]) · scale    for the positions j < n_kv, summed in d order in float
 //   p   = softmax(s)                     (cpu::softmax_row: max subtracted, double denominator)
 //   o_d = Σ_j p_j · V_j[d]               summed in j order, in float
-// dot16 sums q[d]·k[d] in float into 16 partial sums by d mod 16 (in d order), then adds them
-// pairwise: p[l] += p[l + 8] (l < 8), p[l] += p[l + 4] (l < 4), p[l] += p[l + 2], p[0] + p[1]:
-// the order 8- and 16-lane SIMD registers sum in. No fused multiply-adds anywhere.
+// Multiplies and adds stay separate (no fused multiply-add). With an F32 cache this is the
+// arithmetic the backend did before the F16 option (the F32 mat_vec kernel over the K rows), so
+// F32 results are unchanged; the SIMD kernels put 8 positions in the 8 lanes (scores) or 8
+// dimensions (the V sum), each lane doing the reference's operations in its order.
 #pragma once
 
 #include "backend/backend.h"
@@ -29,7 +30,7 @@ namespace cpu {
 // Rows are `stride` elements apart; `kv` points at F32 or F16 (uint16_t) elements.
 struct AttentionKernels {
     std::string_view name;
-    // s[j] = dot16(q, K_j) for j < n
+    // s[j] = q · K_j (in d order) for j < n
     void (*scores_f32)(const float* q, const float* k, int64_t stride, int64_t n, int64_t hd, float* s);
     void (*scores_f16)(const float* q, const uint16_t* k, int64_t stride, int64_t n, int64_t hd, float* s);
     // o[d] = Σ_j p[j] · V_j[d] (o is overwritten)

@@ -1,8 +1,9 @@
 // ATTENTION kernels with AVX2 + F16C (this file alone is compiled with those flags and
 // -ffp-contract=off; attention.cpp calls it only when cpu_kernels() chose "avx2" or "avx512").
-// Bit-identical to the scalar reference (attention.h): dot16's 16 partial sums are the lanes of
-// two 8-float registers, reduced in the reference's pairwise order; mix keeps each output
-// dimension's sum in j order in its own lane. Multiplies and adds stay separate (no FMA).
+// Bit-identical to the scalar reference (attention.h): scores put 8 positions in the 8 lanes and
+// visit the dimensions in order through an 8×8 transpose (as the F32 mat_vec kernel does); the
+// V sum keeps each output dimension in its own lane, positions in order. Multiplies and adds
+// stay separate (no FMA).
 #include "backend/cpu/attention.h"
 
 #include <immintrin.h>
@@ -18,36 +19,58 @@ inline __m256 load8(const uint16_t* p) {
 inline float widen(float x) { return x; }
 inline float widen(uint16_t h) { return _cvtsh_ss(h); }
 
-// p[l] += p[l + 8], then + 4, + 2, + 1 (attention.h).
-inline float reduce16(__m256 a0, __m256 a1) {
-    const __m256 s8 = _mm256_add_ps(a0, a1);
-    const __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
-    const __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
-    const __m128 s1 = _mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1));
-    return _mm_cvtss_f32(s1);
+inline void transpose8(__m256* r) {
+    const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+    const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+    const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+    const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+    const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    r[0] = _mm256_permute2f128_ps(u0, u4, 0x20);
+    r[1] = _mm256_permute2f128_ps(u1, u5, 0x20);
+    r[2] = _mm256_permute2f128_ps(u2, u6, 0x20);
+    r[3] = _mm256_permute2f128_ps(u3, u7, 0x20);
+    r[4] = _mm256_permute2f128_ps(u0, u4, 0x31);
+    r[5] = _mm256_permute2f128_ps(u1, u5, 0x31);
+    r[6] = _mm256_permute2f128_ps(u2, u6, 0x31);
+    r[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
 }
 
-template <class E>
-float dot16(const float* q, const E* k, int64_t hd) {
-    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
-    const int64_t h16 = hd / 16 * 16;
-    for (int64_t d = 0; d < h16; d += 16) {
-        a0 = _mm256_add_ps(a0, _mm256_mul_ps(_mm256_loadu_ps(q + d), load8(k + d)));
-        a1 = _mm256_add_ps(a1, _mm256_mul_ps(_mm256_loadu_ps(q + d + 8), load8(k + d + 8)));
-    }
-    if (h16 == hd) return reduce16(a0, a1);
-    alignas(32) float p[16];
-    _mm256_store_ps(p, a0);
-    _mm256_store_ps(p + 8, a1);
-    for (int64_t d = h16; d < hd; ++d) p[d - h16] += q[d] * widen(k[d]);
-    for (int w = 8; w >= 1; w /= 2)
-        for (int l = 0; l < w; ++l) p[l] += p[l + w];
-    return p[0];
-}
-
+// s[j] = q · K_j for 8 positions at a time: lane l accumulates position j0 + l over d in order.
 template <class E>
 void scores(const float* q, const E* k, int64_t stride, int64_t n, int64_t hd, float* s) {
-    for (int64_t j = 0; j < n; ++j) s[j] = dot16(q, k + j * stride, hd);
+    const int64_t h8 = hd / 8 * 8;
+    int64_t j0 = 0;
+    for (; j0 + 8 <= n; j0 += 8) {
+        const E* rows[8];
+        for (int l = 0; l < 8; ++l) rows[l] = k + (j0 + l) * stride;
+        __m256 acc = _mm256_setzero_ps();
+        for (int64_t d0 = 0; d0 < h8; d0 += 8) {
+            __m256 col[8];
+            for (int l = 0; l < 8; ++l) col[l] = load8(rows[l] + d0);
+            transpose8(col);  // col[i] = element d0 + i of the 8 positions
+            for (int i = 0; i < 8; ++i) acc = _mm256_add_ps(acc, _mm256_mul_ps(col[i], _mm256_set1_ps(q[d0 + i])));
+        }
+        if (h8 == hd) {
+            _mm256_storeu_ps(s + j0, acc);
+            continue;
+        }
+        alignas(32) float a[8];
+        _mm256_store_ps(a, acc);
+        for (int l = 0; l < 8; ++l) {
+            float x = a[l];
+            for (int64_t d = h8; d < hd; ++d) x += q[d] * widen(rows[l][d]);
+            s[j0 + l] = x;
+        }
+    }
+    for (; j0 < n; ++j0) {  // the last < 8 positions
+        const E* r = k + j0 * stride;
+        float x = 0.0f;
+        for (int64_t d = 0; d < hd; ++d) x += q[d] * widen(r[d]);
+        s[j0] = x;
+    }
 }
 
 template <class E>
