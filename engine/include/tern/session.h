@@ -101,7 +101,8 @@ public:
     Session& operator=(const Session&) = delete;
 
     const Model& model() const { return model_; }
-    // What runs this session, for display and records: e.g. "CPU (scalar, 2 threads)".
+    // What runs this session, for display and records: e.g. "CPU (scalar, 2 threads)", or
+    // "CPU (avx2, 2 threads, F16 KV cache)" with SessionOptions::kv_cache_type F16.
     const std::string& backend_description() const { return backend_description_; }
     BackendKind backend_kind() const { return backend_kind_; }
     // Why AUTO runs on the CPU although Vulkan was considered, e.g. "Vulkan unavailable: no

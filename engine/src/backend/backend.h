@@ -28,7 +28,8 @@ class Backend {
 public:
     virtual ~Backend() = default;
     virtual std::string_view name() const = 0;
-    // Human-readable: backend, device and settings, e.g. "CPU (scalar, 2 threads)".
+    // Human-readable: backend, device and settings, e.g. "CPU (scalar, 2 threads)"; an F16 KV
+    // cache adds ", F16 KV cache" inside the parentheses.
     virtual std::string description() const = 0;
 
     // Whether this backend can run `op` with src0 of type `type` (the weight type for

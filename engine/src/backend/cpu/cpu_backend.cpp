@@ -37,7 +37,8 @@ public:
     std::string description() const override {
         return "CPU (" + std::string(kernels_->name) + ", " + std::to_string(pool_.size()) +
                (pool_.size() == 1 ? " thread" : " threads") +
-               (opts_.precision == MatmulPrecision::EXACT_F32 ? ", exact F32)" : ")");
+               (opts_.precision == MatmulPrecision::EXACT_F32 ? ", exact F32" : "") +
+               (attention_.kv_cache_config().type == Type::F16 ? ", F16 KV cache)" : ")");
     }
 
     bool supports(Op op, Type type) const override {

@@ -76,7 +76,9 @@ public:
     }
 
     std::string_view name() const override { return "vulkan"; }
-    std::string description() const override { return "Vulkan (" + ctx_.info().name + ")"; }
+    std::string description() const override {
+        return "Vulkan (" + ctx_.info().name + (kv_cfg_.type == Type::F16 ? ", F16 KV cache)" : ")");
+    }
 
     bool supports(Op op, Type type) const override {
         switch (op) {
