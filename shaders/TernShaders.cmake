@@ -12,6 +12,7 @@ set(TERN_SHADER_VARIANTS
   "quantize_q8_0:quantize.comp:XTYPE_Q8_0" "quantize_q8_k:quantize.comp:XTYPE_Q8_K"
   "quantize_q8_k_row:quantize.comp:XTYPE_Q8_K_ROW"
   "rms_norm:rms_norm.comp" "rope:rope.comp" "kv_store:kv_store.comp" "attention:attention.comp"
+  "kv_store_f16:kv_store.comp:KV_F16" "attention_f16:attention.comp:KV_F16"
   "softmax:softmax.comp" "top_k:top_k.comp" "moe_weights:moe_weights.comp"
   "elementwise:elementwise.comp" "moe_sum:moe_sum.comp")
 

@@ -282,6 +282,27 @@ Drawer {
                     }
                 }
 
+                SettingField {
+                    label: qsTr("KV cache")
+                    hint: qsTr("How the context is kept in memory. F16 halves its size (and what each new token reads) at a small cost in precision; F32 is exact.")
+                    Flow {
+                        Layout.fillWidth: true
+                        spacing: 12
+                        RadioButton {
+                            objectName: "kvCacheF16"
+                            text: qsTr("F16")
+                            checked: settings.kvCacheType === "f16"
+                            onToggled: if (checked) settings.kvCacheType = "f16"
+                        }
+                        RadioButton {
+                            objectName: "kvCacheF32"
+                            text: qsTr("F32")
+                            checked: settings.kvCacheType === "f32"
+                            onToggled: if (checked) settings.kvCacheType = "f32"
+                        }
+                    }
+                }
+
                 Item { height: 8 }
             }
         }

@@ -234,8 +234,8 @@ void print_json(const Report& rep) {
         o["n_batch"] = rep.n_batch;
         o["n_ubatch"] = rep.n_batch;
         o["n_threads"] = rep.threads;
-        o["type_k"] = "f32";  // the engine's KV cache holds F32
-        o["type_v"] = "f32";
+        o["type_k"] = kv_cache_type_name(rep.session.kv_cache_type());  // --cache-type (llama-bench's -ctk/-ctv)
+        o["type_v"] = kv_cache_type_name(rep.session.kv_cache_type());
         o["n_prompt"] = r.n_prompt;
         o["n_gen"] = r.n_gen;
         o["n_depth"] = 0;
@@ -257,6 +257,7 @@ void print_json(const Report& rep) {
         o["effective_bw_gbs"] = tg ? QJsonValue(rep.effective_bw(r)) : QJsonValue();
         o["mem_bw_gbs"] = rep.mem_bw > 0 ? QJsonValue(rep.mem_bw) : QJsonValue();
         o["mem_bw_bound_ratio"] = tg && rep.mem_bw > 0 ? QJsonValue(rep.effective_bw(r) / rep.mem_bw) : QJsonValue();
+        o["kv_cache_bytes"] = static_cast<qint64>(rep.session.kv_cache_bytes());
         o["peak_rss_bytes"] = static_cast<qint64>(rep.peak_rss);
         arr.append(o);
     }
@@ -279,9 +280,13 @@ void print_table(const Report& rep) {
     if (rep.mem_bw > 0)
         bw = fixed(rep.mem_bw, 2, " GB/s") +
              (rep.mem_bw_measured ? " (measured with " + std::to_string(rep.threads) + (rep.threads == 1 ? " thread)" : " threads)") : " (given)");
-    std::printf("\nbackend: %s | weights read per decoded token: %.1f MB | memory read bandwidth: %s | peak RSS: %.1f MiB\n",
+    const uint64_t kv = rep.session.kv_cache_bytes();
+    const std::string kv_size = kv < (1u << 20) ? fixed(static_cast<double>(kv) / 1024.0, 1, " KiB") : size_label(kv);
+    std::printf("\nbackend: %s | weights read per decoded token: %.1f MB | memory read bandwidth: %s | KV cache: %s, "
+                "%s | peak RSS: %.1f MiB\n",
                 rep.session.backend_description().c_str(), static_cast<double>(m.weight_bytes_per_token()) / 1e6,
-                bw.c_str(), static_cast<double>(rep.peak_rss) / (1024.0 * 1024.0));
+                bw.c_str(), kv_cache_type_name(rep.session.kv_cache_type()), kv_size.c_str(),
+                static_cast<double>(rep.peak_rss) / (1024.0 * 1024.0));
 }
 
 }  // namespace
@@ -296,6 +301,7 @@ int cmd_bench(const QStringList& args) {
     p.addOption({"backend", "cpu, vulkan or auto (default auto).", "NAME", "auto"});
     p.addOption({"device", "Vulkan device index; -1 = the best (default -1).", "N", "-1"});
     p.addOption({"cpu-features", "CPU kernel set: scalar, avx2, avx512 (default: the best the CPU has).", "SET"});
+    add_cache_type_option(p);
     p.addOption({"mem-bw",
                  "Memory read bandwidth in GB/s to compare decode with, instead of measuring it after the tests; "
                  "0 = no comparison.",
@@ -327,6 +333,7 @@ int cmd_bench(const QStringList& args) {
         throw Error("--backend must be cpu, vulkan or auto, got '" + p.value("backend").toStdString() + "'");
     so.device = int_option(p, "device", -1, 1024);
     so.cpu_features = p.value("cpu-features").toStdString();
+    so.kv_cache_type = cache_type_option(p);
     so.n_batch = std::max(n_prompt, 1);  // the prompt in one batch
     so.n_ctx = std::max({n_prompt, n_gen, 1});
 

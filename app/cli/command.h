@@ -29,6 +29,9 @@ bool parse_or_throw(QCommandLineParser& p, const QStringList& args, const char* 
 // Options shared by commands that load a model and run it.
 void add_model_options(QCommandLineParser& p);
 void add_sampling_options(QCommandLineParser& p);
+// --cache-type f32|f16 (part of add_model_options; bench adds it alone) and its value.
+void add_cache_type_option(QCommandLineParser& p);
+Type cache_type_option(const QCommandLineParser& p);
 
 int int_option(const QCommandLineParser& p, const QString& name, int lo, int hi);
 double float_option(const QCommandLineParser& p, const QString& name, double lo, double hi);

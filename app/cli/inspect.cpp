@@ -115,6 +115,10 @@ int cmd_info(const QStringList& args) {
     std::printf("n_embd:          %d\n", hp.n_embd);
     std::printf("n_layer:         %d\n", hp.n_layer);
     std::printf("n_head:          %d (kv %d, head_dim %d)\n", hp.n_head, hp.n_head_kv, hp.head_dim);
+    // K and V of every layer per context position: 2 · n_layer · n_head_kv · head_dim · element bytes.
+    const uint64_t kv_elems = 2ull * static_cast<uint64_t>(hp.n_layer) * static_cast<uint64_t>(hp.n_head_kv * hp.head_dim);
+    std::printf("KV cache:        %s per position with --cache-type f16, %s with f32\n", human_bytes(kv_elems * 2).c_str(),
+                human_bytes(kv_elems * 4).c_str());
     if (hp.n_expert)
         std::printf("experts:         %d, %d used per token, n_ff per expert %d, router softmax%s\n", hp.n_expert,
                     hp.n_expert_used, hp.n_ff_exp, hp.expert_weights_norm ? " + renormalised top-k" : "");

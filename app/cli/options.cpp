@@ -41,6 +41,19 @@ void add_model_options(QCommandLineParser& p) {
                             "(default auto).", "NAME", "auto"});
     p.addOption({"device", "Vulkan device index from 'tern-cli devices' (CPU-type devices such as lavapipe run "
                            "only when chosen here); -1: the best GPU (default -1).", "N", "-1"});
+    add_cache_type_option(p);
+}
+
+void add_cache_type_option(QCommandLineParser& p) {
+    p.addOption({"cache-type", "KV cache type: f32, or f16 (half the memory; llama.cpp's -ctk/-ctv f16) "
+                               "(default f32).", "TYPE", "f32"});
+}
+
+Type cache_type_option(const QCommandLineParser& p) {
+    Type t = Type::F32;
+    if (!parse_kv_cache_type(p.value("cache-type").toStdString(), t))
+        throw Error("--cache-type must be f32 or f16, got '" + p.value("cache-type").toStdString() + "'");
+    return t;
 }
 
 void add_sampling_options(QCommandLineParser& p) {
@@ -100,6 +113,7 @@ SessionOptions session_options(const QCommandLineParser& p) {
     if (!parse_backend_kind(p.value("backend").toStdString(), o.backend))
         throw Error("--backend must be cpu, vulkan or auto, got '" + p.value("backend").toStdString() + "'");
     o.device = int_option(p, "device", -1, 1024);
+    o.kv_cache_type = cache_type_option(p);
     if (o.device >= 0 && o.backend == BackendKind::CPU)
         throw Error("--device chooses a Vulkan device: use it with --backend vulkan or auto");
     return o;

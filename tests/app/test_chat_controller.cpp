@@ -36,6 +36,7 @@ private slots:
     void chatModelsUseTheirTemplate();
     void chatTemplateOverridePerModel();
     void vulkanWithoutDriverFallsBackToCpu();
+    void kvCacheTypeSetting();
     void vulkanAnswersLikeTheCpu();
 
 private:
@@ -389,6 +390,30 @@ void TestChatController::vulkanWithoutDriverFallsBackToCpu() {
     QVERIFY(!c.status().startsWith("Vulkan unavailable"));
     qunsetenv("VK_DRIVER_FILES");
     qunsetenv("VK_ICD_FILENAMES");
+}
+
+void TestChatController::kvCacheTypeSetting() {
+    // Settings → KV cache: F16 reloads the model with a half-size cache (the description says
+    // so) and tern-tiny-moe's greedy answer stays the same; an unknown type is ignored; it is
+    // kept across restarts.
+    ChatController& c = ctx_->chat();
+    SettingsController& settings = ctx_->settings();
+    QCOMPARE(settings.kvCacheType(), QString("f32"));
+    QVERIFY2(!c.backendDescription().contains("F16 KV cache"), qPrintable(c.backendDescription()));
+    settings.setKvCacheType("f16");  // reloads the model
+    QCOMPARE(settings.kvCacheType(), QString("f16"));
+    QVERIFY(waitReady());
+    QVERIFY2(c.backendDescription().endsWith(", F16 KV cache)"), qPrintable(c.backendDescription()));
+    c.newConversation();
+    QCOMPARE(answer("Once upon a time"), greedy("Once upon a time", params_.max_tokens));
+    settings.setKvCacheType("q8_0");
+    QCOMPARE(settings.kvCacheType(), QString("f16"));
+    ctx_.reset();
+    ctx_ = std::make_unique<AppContext>(AppPaths::resolve(dir_->path()));
+    QVERIFY(waitReady());
+    QCOMPARE(ctx_->settings().kvCacheType(), QString("f16"));
+    ctx_->settings().resetToDefaults();
+    QCOMPARE(ctx_->settings().kvCacheType(), QString("f32"));
 }
 
 void TestChatController::vulkanAnswersLikeTheCpu() {

@@ -71,6 +71,25 @@ private slots:
         }
     }
 
+    // --cache-type f16 (half the KV cache): the same greedy 64 tokens as the F32 references.
+    void generateCacheTypeF16_data() {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("stories260K") << "stories260K.gguf";
+        QTest::newRow("tern-tiny-moe-tq2_0") << "tern-tiny-moe-tq2_0.gguf";
+    }
+
+    void generateCacheTypeF16() {
+        TERN_REQUIRE_SHARED(shared);
+        QFETCH(QString, file);
+        const QStringList args{"generate", "-m", shared + "/fixtures/models/" + file, "-p", "Once upon a time",
+                               "-n", "64", "--temp", "0", "--cache-type", "f16"};
+        const CliResult r = runCli(args);
+        CHECK_EXIT(args, r, 0);
+        const QString expected = file.startsWith("stories") ? storiesGreedy(shared) : QString::fromUtf8(kMoeGreedy64);
+        QCOMPARE(QString::fromUtf8(r.out), expected + "\n");
+        QVERIFY2(r.err.contains("generated 64 tokens"), r.err.constData());
+    }
+
     void generateGreedyTernTinyMoe_data() {
         QTest::addColumn<QString>("file");
         QTest::newRow("tq2_0") << "tern-tiny-moe-tq2_0.gguf";

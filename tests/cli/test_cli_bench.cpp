@@ -87,6 +87,8 @@ private slots:
         for (const char* line : {"name:            tern-synth", "architecture:    llama (mixture of experts)",
                                  "type:            TQ2_0", "n_vocab:         512", "n_ctx_train:     256",
                                  "n_embd:          256", "n_layer:         2", "n_head:          4 (kv 2, head_dim 64)",
+                                 // 2 · n_layer · kv_dim = 512 elements per position
+                                 "KV cache:        1.0 KiB per position with --cache-type f16, 2.0 KiB with f32",
                                  "experts:         4, 2 used per token, n_ff per expert 256, router softmax + renormalised top-k",
                                  "tokenizer:       llama, 512 tokens, bos 1, eos 2, add_bos yes"})
             QVERIFY2(lines.contains(QString::fromUtf8(line)), qPrintable(QString("no line '%1' in:\n%2").arg(line, r.out)));
@@ -318,7 +320,52 @@ private slots:
         QCOMPARE(o.value("buffer_bytes").toInteger(), qint64(32) << 20);
     }
 
+    // --cache-type: llama-bench's type_k / type_v, the cache's bytes (2 · n_layer · n_ctx ·
+    // kv_dim · 2 or 4; n_ctx is the longest test, 8), and the table's footer.
+    void benchCacheType() {
+        for (const char* type : {"f16", "f32"}) {
+            const QStringList args{"bench", "-m", moe_, "-p", "8", "-n", "4", "-r", "1", "-t", "2", "--json",
+                                   "--mem-bw", "0", "--cache-type", type};
+            const CliResult r = runCli(args);
+            CHECK_EXIT(args, r, 0);
+            const QJsonArray arr = QJsonDocument::fromJson(r.out).array();
+            QCOMPARE(arr.size(), 2);
+            for (const QJsonValue& v : arr) {
+                const QJsonObject o = v.toObject();
+                QCOMPARE(o.value("type_k").toString(), QString(type));
+                QCOMPARE(o.value("type_v").toString(), QString(type));
+                QCOMPARE(o.value("kv_cache_bytes").toInteger(), qint64(2 * 2 * 8 * 128) * (type[1] == '1' ? 2 : 4));
+            }
+        }
+        const QStringList table{"bench", "-m", moe_, "-p", "0", "-n", "4", "-r", "1", "--mem-bw", "0", "--cache-type", "f16"};
+        const CliResult t = runCli(table);
+        CHECK_EXIT(table, t, 0);
+        QVERIFY2(t.out.contains("| KV cache: f16, 4.0 KiB |"), t.out.constData());  // 2 · 2 · 4 · 128 · 2 bytes
+    }
+
+    // generate, chat and logits take --cache-type too (that greedy text stays the same with an
+    // F16 cache is checked on the fixture models in test_cli; this random-weight model is full
+    // of near-ties).
+    void cacheTypeInGenerateAndLogits() {
+        for (const char* type : {"f32", "f16"}) {
+            const QStringList gen{"generate", "-m", moe_, "-p", "Once upon a time", "-n", "12", "--temp", "0",
+                                  "--threads", "2", "--cache-type", type};
+            const CliResult g = runCli(gen);
+            CHECK_EXIT(gen, g, 0);
+            QVERIFY2(g.err.contains("generated 12 tokens") || g.err.contains("stop: eos"), qPrintable(describe(gen, g)));
+        }
+        const QString out = tmp_.filePath("logits-f16.bin");
+        const QStringList logits{"logits", "-m", moe_, "--tokens", "1,5,9,200", "-o", out, "--cache-type", "f16"};
+        const CliResult l = runCli(logits);
+        CHECK_EXIT(logits, l, 0);
+        QCOMPARE(QFileInfo(out).size(), qint64(4 * 512 * 4));
+        CHECK_ERROR((QStringList{"generate", "-m", moe_, "-p", "x", "--cache-type", "q8_0"}),
+                    "--cache-type must be f32 or f16, got 'q8_0'");
+        CHECK_ERROR((QStringList{"chat", "-m", moe_, "--cache-type", "bf16"}), "--cache-type must be f32 or f16, got 'bf16'");
+    }
+
     void benchErrors() {
+        CHECK_ERROR((QStringList{"bench", "-m", moe_, "--cache-type", "F16"}), "--cache-type must be f32 or f16, got 'F16'");
         CHECK_ERROR((QStringList{"bench", "-m", moe_, "-p", "0", "-n", "0"}), "nothing to measure: -p and -n are both 0");
         CHECK_ERROR((QStringList{"bench", "-m", moe_, "--backend", "metal"}), "--backend must be cpu, vulkan or auto, got 'metal'");
         CHECK_ERROR((QStringList{"bench", "-m", moe_, "-r", "0"}), "--repetitions must be a whole number from 1 to 1000");

@@ -22,6 +22,8 @@ private slots:
     void models_data();
     void models();
     void decodeMatchesPrefill();
+    void f16CacheMatchesCpu_data();
+    void f16CacheMatchesCpu();
     void missingDriverFallsBack();
 };
 
@@ -104,6 +106,42 @@ void TestVulkanModels::decodeMatchesPrefill() {
         const std::vector<float> want(all.begin() + long(i) * nv, all.begin() + long(i + 1) * nv);
         QVERIFY2(max_abs_diff(l, want) <= 1e-3f, qPrintable(QString("position %1").arg(i)));
     }
+}
+
+void TestVulkanModels::f16CacheMatchesCpu_data() {
+    QTest::addColumn<QString>("file");
+    QTest::newRow("stories260K") << "stories260K.gguf";
+    QTest::newRow("tern-tiny-moe-tq2_0") << "tern-tiny-moe-tq2_0.gguf";
+}
+
+void TestVulkanModels::f16CacheMatchesCpu() {
+    // The F16 KV cache on the device (F16 pairs in 32-bit words, rounded as the CPU rounds):
+    // prompt logits and greedy tokens as the CPU backend's F16 cache gives them, half the bytes.
+    TERN_REQUIRE_SHARED(shared);
+    TERN_REQUIRE_VULKAN();
+    QFETCH(QString, file);
+    auto m = Model::load(fixture(shared, "models/" + file));
+    SessionOptions o16 = opts(BackendKind::CPU);
+    o16.kv_cache_type = Type::F16;
+    Session cpu(*m, o16);
+    o16.backend = BackendKind::VULKAN;
+    Session gpu(*m, o16);
+    Session gpu32(*m, opts(BackendKind::VULKAN));
+    QCOMPARE(gpu.backend_kind(), BackendKind::VULKAN);
+    QCOMPARE(gpu.kv_cache_type(), Type::F16);
+    QCOMPARE(gpu32.kv_cache_type(), Type::F32);
+    QCOMPARE(gpu.kv_cache_bytes() * 2, gpu32.kv_cache_bytes());
+    QCOMPARE(gpu.kv_cache_bytes(), cpu.kv_cache_bytes());
+    const std::vector<int32_t> prompt = m->tokenizer().encode("Once upon a time, there was a little dog named", true);
+    const std::vector<float> a = cpu.eval(prompt, true);
+    const std::vector<float> b = gpu.eval(prompt, true);
+    QCOMPARE(b.size(), a.size());
+    const float d = max_abs_diff(a, b);
+    qInfo("%s, F16 cache: max |vulkan - cpu| = %g", qPrintable(file), double(d));
+    QVERIFY2(d <= 0.02f, qPrintable(QString("max abs vulkan vs cpu %1").arg(d)));
+    const int32_t nv = m->hparams().n_vocab;
+    const std::vector<float> la(a.end() - nv, a.end()), lb(b.end() - nv, b.end());
+    QCOMPARE(greedy(gpu, lb, 16), greedy(cpu, la, 16));
 }
 
 void TestVulkanModels::missingDriverFallsBack() {

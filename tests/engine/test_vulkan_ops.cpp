@@ -31,6 +31,7 @@ private slots:
     void floatOps_data();
     void floatOps();
     void routing();
+    void attention_data();
     void attention();
     void badIds();
     void chooseDevice();
@@ -337,14 +338,23 @@ void TestVulkanOps::routing() {
     }
 }
 
+void TestVulkanOps::attention_data() {
+    QTest::addColumn<int>("type");
+    QTest::newRow("f32-cache") << int(Type::F32);
+    QTest::newRow("f16-cache") << int(Type::F16);
+}
+
 void TestVulkanOps::attention() {
     // Prefill 17 tokens, then decode 1 at position 17, GQA 6 query heads over 2 KV heads; the KV
-    // cache stays on the device between the two computes.
+    // cache stays on the device between the two computes. F16 cache: both backends round K and
+    // V to the same F16 values, so only the float summation order differs.
     TERN_REQUIRE_VULKAN();
+    QFETCH(int, type);
     const int64_t hd = 72, nh = 6, nkv = 2;
     auto c = cpu();
     auto v = gpu();
-    for (Backend* b : {c.get(), v.get()}) b->init_kv_cache({2, 80, int32_t(nkv * hd)});
+    for (Backend* b : {c.get(), v.get()}) b->init_kv_cache({2, 80, int32_t(nkv * hd), static_cast<Type>(type)});
+    QCOMPARE(v->kv_cache_bytes(), c->kv_cache_bytes());
     int32_t pos0 = 0;
     for (int64_t T : {17, 1, 70}) {
         const std::vector<float> q = randoms(static_cast<size_t>(hd * nh * T), 13 + uint32_t(T));

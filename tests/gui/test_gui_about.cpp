@@ -62,6 +62,17 @@ void TestGuiAbout::aboutFromSettings() {
     QVERIFY2(page, "no settingsPage");
     QTRY_VERIFY(page->property("opened").toBool());
 
+    // Settings → KV cache: F32 by default; choosing F16 stores the setting (the model reloads).
+    QObject* f16 = find(engine, window, "kvCacheF16");
+    QObject* f32 = find(engine, window, "kvCacheF32");
+    QVERIFY2(f16 && f32, "no KV cache choice on the settings page");
+    QVERIFY(f32->property("checked").toBool());
+    QVERIFY(!f16->property("checked").toBool());
+    QVERIFY(f16->setProperty("checked", true));  // as a click does: checked, then toggled()
+    QVERIFY(QMetaObject::invokeMethod(f16, "toggled"));
+    QCOMPARE(ctx.settings().kvCacheType(), QStringLiteral("f16"));
+    QVERIFY(!f32->property("checked").toBool());
+
     QObject* aboutButton = find(engine, window, "aboutButton");
     QVERIFY2(aboutButton, "no aboutButton on the settings page");
     QVERIFY(QMetaObject::invokeMethod(aboutButton, "clicked"));

@@ -100,10 +100,11 @@ void ChatController::selectModel(const QString& id) {
     setStatus(tr("Loading %1…").arg(m->name));
     const QString path = m->path;
     const int ctx = settings_.effectiveContextSize(), threads = settings_.threads(), device = settings_.device();
-    const QString backend = settings_.backend();
+    const QString backend = settings_.backend(), kvCacheType = settings_.kvCacheType();
     GenerationWorker* w = worker_;
-    QMetaObject::invokeMethod(w, [w, path, ctx, threads, backend, device] { w->loadModel(path, ctx, threads, backend, device); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        w, [w, path, ctx, threads, backend, device, kvCacheType] { w->loadModel(path, ctx, threads, backend, device, kvCacheType); },
+        Qt::QueuedConnection);
 }
 
 QString ChatController::deleteModel(const QString& id) {

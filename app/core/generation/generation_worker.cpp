@@ -25,7 +25,8 @@ void GenerationWorker::stop(quint64 upTo) {
     if (running != 0 && running <= upTo) cancel_.store(true);
 }
 
-void GenerationWorker::loadModel(const QString& path, int nCtx, int nThreads, const QString& backend, int device) {
+void GenerationWorker::loadModel(const QString& path, int nCtx, int nThreads, const QString& backend, int device,
+                                 const QString& kvCacheType) {
     session_.reset();
     model_.reset();
     try {
@@ -35,6 +36,7 @@ void GenerationWorker::loadModel(const QString& path, int nCtx, int nThreads, co
         o.n_threads = nThreads;
         threads_ = nThreads;
         o.device = device;
+        if (!tern::parse_kv_cache_type(kvCacheType.toStdString(), o.kv_cache_type)) o.kv_cache_type = tern::Type::F32;
         if (!tern::parse_backend_kind(backend.toStdString(), o.backend)) o.backend = tern::BackendKind::CPU;
         QString notice;
         try {

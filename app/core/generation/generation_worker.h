@@ -51,8 +51,9 @@ public slots:
     // Loads a model (replacing the current one). nCtx/nThreads: 0 = defaults. backend: "cpu",
     // "vulkan" or "auto", device: Vulkan device index (-1: the best). When Vulkan was asked for
     // and cannot run the model, the CPU runs it and backendReady's notice says why.
+    // kvCacheType: "f32" or "f16" (SessionOptions::kv_cache_type; anything else: f32).
     void loadModel(const QString& path, int nCtx, int nThreads, const QString& backend = QStringLiteral("cpu"),
-                   int device = -1);
+                   int device = -1, const QString& kvCacheType = QStringLiteral("f32"));
     void generate(const tern::app::GenerationRequest& request);
 
 signals:

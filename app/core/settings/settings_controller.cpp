@@ -44,6 +44,11 @@ QString SettingsController::backend() const {
     return tern::parse_backend_kind(v.toStdString(), k) ? v : QStringLiteral("cpu");
 }
 int SettingsController::device() const { return get("device", "-1").toInt(); }
+QString SettingsController::kvCacheType() const {
+    const QString v = get("kvCacheType", "f32");
+    tern::Type t;
+    return tern::parse_kv_cache_type(v.toStdString(), t) ? v : QStringLiteral("f32");
+}
 
 void SettingsController::setSystemPrompt(const QString& v) { put("systemPrompt", v); }
 void SettingsController::setTemperature(double v) { put("temperature", QString::number(std::clamp(v, 0.0, 5.0))); }
@@ -60,10 +65,14 @@ void SettingsController::setBackend(const QString& v) {
     if (tern::parse_backend_kind(v.toStdString(), k)) put("backend", v, true);
 }
 void SettingsController::setDevice(int v) { put("device", QString::number(std::clamp(v, -1, 64)), true); }
+void SettingsController::setKvCacheType(const QString& v) {
+    tern::Type t;
+    if (tern::parse_kv_cache_type(v.toStdString(), t)) put("kvCacheType", v, true);
+}
 
 void SettingsController::resetToDefaults() {
     for (const char* k : {"systemPrompt", "temperature", "topK", "topP", "minP", "repeatPenalty", "seed",
-                          "contextSize", "threads", "maxTokens", "backend", "device"})
+                          "contextSize", "threads", "maxTokens", "backend", "device", "kvCacheType"})
         store_.setSetting(QString::fromLatin1(k), QString(), QStringLiteral("global"));
     emit changed();
     emit engineSettingsChanged();

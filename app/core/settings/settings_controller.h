@@ -29,6 +29,7 @@ class SettingsController : public QObject {
     Q_PROPERTY(int maxTokens READ maxTokens WRITE setMaxTokens NOTIFY changed)    // per answer
     Q_PROPERTY(QString backend READ backend WRITE setBackend NOTIFY changed)      // "cpu", "vulkan" or "auto"
     Q_PROPERTY(int device READ device WRITE setDevice NOTIFY changed)             // Vulkan device index; -1: the best
+    Q_PROPERTY(QString kvCacheType READ kvCacheType WRITE setKvCacheType NOTIFY changed)  // "f32" or "f16"
     Q_PROPERTY(int modelContextDefault READ modelContextDefault NOTIFY changed)
     // The current model's chat template family, chosen by the user ("" = as detected from the
     // file), stored per model; one of chatTemplateNames or "".
@@ -50,6 +51,7 @@ public:
     int maxTokens() const;
     QString backend() const;
     int device() const;
+    QString kvCacheType() const;
     int modelContextDefault() const { return modelContext_; }
     QString chatTemplate() const;
     QString detectedChatTemplate() const { return detectedFamily_; }
@@ -67,6 +69,7 @@ public:
     void setMaxTokens(int v);
     void setBackend(const QString& v);  // an unknown name is ignored
     void setDevice(int v);
+    void setKvCacheType(const QString& v);  // "f32" or "f16"; anything else is ignored
     void setChatTemplate(const QString& family);  // ignored without a model or for an unknown name
 
     Q_INVOKABLE void resetToDefaults();
@@ -83,7 +86,7 @@ public:
 
 signals:
     void changed();
-    void engineSettingsChanged();  // context size or threads: the model must be reloaded
+    void engineSettingsChanged();  // context size, threads, backend, KV cache type: the model must be reloaded
 
 private:
     QString get(const char* key, const QString& def) const;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "tern/sampler.h"
+#include "tern/types.h"
 
 #include <atomic>
 #include <cstdint>
@@ -41,6 +42,9 @@ bool parse_backend_kind(std::string_view s, BackendKind& out);  // false for an 
 // "avx2" or "scalar"), else the name itself. Throws tern::Error for an unknown name or a set this
 // CPU or build cannot run (engine/src/backend/cpu/kernels.h).
 std::string cpu_kernel_set(std::string_view cpu_features);
+// KV cache element types by llama.cpp's -ctk/-ctv names: "f32" (Type::F32), "f16" (Type::F16).
+const char* kv_cache_type_name(Type t);                  // "f32", "f16"; "?" for any other type
+bool parse_kv_cache_type(std::string_view s, Type& out);  // false for anything but f32 / f16
 
 struct SessionOptions {
     int32_t n_ctx = 0;            // context positions; 0: the model's context_length, at most 4096
@@ -49,7 +53,15 @@ struct SessionOptions {
     int32_t device = -1;          // Vulkan device index (as `tern-cli devices` lists them); -1: best
     std::string cpu_features;     // CPU kernel set: "" = best the CPU has; "scalar", "avx2", "avx512"
     int32_t n_batch = 256;        // prompt tokens per forward pass
-    bool exact_f32 = false;       // F32 math on dequantized weights (reference mode, slow)
+    bool exact_f32 = false;       // F32 math on dequantized weights and an F32 KV cache (reference mode, slow)
+    // Element type of the KV cache: F32 or F16 (llama.cpp's default -ctk/-ctv f16). F16 stores K
+    // and V rounded to nearest even (relative error ≤ 2^-11) and halves the cache: memory per
+    // context position = 2 · n_layer · n_head_kv · head_dim · (4 bytes F32, 2 bytes F16). The
+    // default stays F32: with F16 the logits move by up to ~0.02 on the fixture models, more than
+    // the tolerances of the tests against llama.cpp's F32-cache references
+    // (tests/engine/test_models.cpp). Ignored (F32) with exact_f32. The Session throws
+    // tern::Error for any other type.
+    Type kv_cache_type = Type::F32;
     bool record_routing = false;  // keep the MoE top-k expert ids of the last eval (tests, tools)
 };
 
@@ -89,13 +101,18 @@ public:
     Session& operator=(const Session&) = delete;
 
     const Model& model() const { return model_; }
-    // What runs this session, for display and records: e.g. "CPU (scalar, 2 threads)".
+    // What runs this session, for display and records: e.g. "CPU (scalar, 2 threads)", or
+    // "CPU (avx2, 2 threads, F16 KV cache)" with SessionOptions::kv_cache_type F16.
     const std::string& backend_description() const { return backend_description_; }
     BackendKind backend_kind() const { return backend_kind_; }
     // Why AUTO runs on the CPU although Vulkan was considered, e.g. "Vulkan unavailable: no
     // Vulkan driver (VK_ERROR_INCOMPATIBLE_DRIVER)"; empty when nothing fell back.
     const std::string& backend_fallback_reason() const { return fallback_reason_; }
     int32_t n_ctx() const { return n_ctx_; }
+    // The KV cache as allocated: its element type (F32 or F16) and size in bytes (all layers,
+    // K and V, n_ctx() positions).
+    Type kv_cache_type() const;
+    uint64_t kv_cache_bytes() const;
     int32_t n_past() const { return static_cast<int32_t>(tokens_.size()); }
     const std::vector<int32_t>& tokens() const { return tokens_; }
 

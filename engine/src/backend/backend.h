@@ -18,20 +18,26 @@ struct KvCacheConfig {
     int32_t n_layer = 0;
     int32_t n_ctx = 0;       // positions per layer
     int32_t kv_dim = 0;      // n_head_kv · head_dim, for K and for V
+    // Element type of K and V: F32, or F16 (rounded to nearest even when stored, widened to F32
+    // when attention reads them; llama.cpp's default -ctk/-ctv f16). Bytes in all:
+    // 2 · n_layer · n_ctx · kv_dim · (4 or 2).
+    Type type = Type::F32;
 };
 
 class Backend {
 public:
     virtual ~Backend() = default;
     virtual std::string_view name() const = 0;
-    // Human-readable: backend, device and settings, e.g. "CPU (scalar, 2 threads)".
+    // Human-readable: backend, device and settings, e.g. "CPU (scalar, 2 threads)"; an F16 KV
+    // cache adds ", F16 KV cache" inside the parentheses.
     virtual std::string description() const = 0;
 
     // Whether this backend can run `op` with src0 of type `type` (the weight type for
     // GET_ROWS / MUL_MAT / MUL_MAT_ID, F32 for the rest).
     virtual bool supports(Op op, Type type) const = 0;
 
-    // (Re)allocates the KV cache; its contents are undefined until written by ATTENTION.
+    // (Re)allocates the KV cache; its contents are undefined until written by ATTENTION. Throws
+    // tern::Error for a size or type (cfg.type: F32 or F16) the backend cannot hold.
     virtual void init_kv_cache(const KvCacheConfig& cfg) = 0;
     virtual const KvCacheConfig& kv_cache_config() const = 0;
     virtual size_t kv_cache_bytes() const = 0;

@@ -52,6 +52,20 @@ bool parse_backend_kind(std::string_view s, BackendKind& out) {
 
 std::string cpu_kernel_set(std::string_view cpu_features) { return std::string(cpu_kernels(cpu_features).name); }
 
+const char* kv_cache_type_name(Type t) {
+    switch (t) {
+    case Type::F32: return "f32";
+    case Type::F16: return "f16";
+    default: return "?";
+    }
+}
+
+bool parse_kv_cache_type(std::string_view s, Type& out) {
+    for (Type t : {Type::F32, Type::F16})
+        if (s == kv_cache_type_name(t)) return out = t, true;
+    return false;
+}
+
 uint64_t peak_rss_bytes() {
     rusage ru{};
     if (getrusage(RUSAGE_SELF, &ru) != 0) return 0;
@@ -67,15 +81,18 @@ Session::Session(const Model& model, const SessionOptions& opts) : model_(model)
     co.n_threads = opts.n_threads;
     co.precision = opts.exact_f32 ? MatmulPrecision::EXACT_F32 : MatmulPrecision::NATIVE;
     co.cpu_features = opts.cpu_features;
-    const KvCacheConfig kv{hp.n_layer, n_ctx_, hp.n_head_kv * hp.head_dim};
+    if (opts.kv_cache_type != Type::F32 && opts.kv_cache_type != Type::F16)
+        throw Error("the KV cache holds f32 or f16, not " + std::string(type_name(opts.kv_cache_type)));
+    const KvCacheConfig kv{hp.n_layer, n_ctx_, hp.n_head_kv * hp.head_dim,
+                           opts.exact_f32 ? Type::F32 : opts.kv_cache_type};
+    const uint64_t kv_bytes = 2ull * static_cast<uint64_t>(kv.n_layer) * static_cast<uint64_t>(n_ctx_) *
+                              static_cast<uint64_t>(kv.kv_dim) * (kv.type == Type::F16 ? 2u : 4u);
     if (opts.backend != BackendKind::CPU && !opts.exact_f32) {
         VulkanBackendOptions vo;
         vo.device = opts.device;
         const char* env = std::getenv("TERN_VULKAN_ALLOW_CPU");
         vo.allow_cpu_device = opts.backend == BackendKind::VULKAN || (env && std::strcmp(env, "1") == 0);
-        vo.reserve_bytes = model.weight_bytes() + model.converted_bytes() +
-                           2ull * static_cast<uint64_t>(kv.n_layer) * static_cast<uint64_t>(n_ctx_) *
-                               static_cast<uint64_t>(kv.kv_dim) * sizeof(float);
+        vo.reserve_bytes = model.weight_bytes() + model.converted_bytes() + kv_bytes;
         try {
             backend_ = make_vulkan_backend(vo);
             for (const GgufTensorInfo& t : model.gguf().tensors())  // I2_S is converted to TQ2_0_S32 at load
@@ -103,6 +120,9 @@ Session::Session(const Model& model, const SessionOptions& opts) : model_(model)
 }
 
 Session::~Session() = default;
+
+Type Session::kv_cache_type() const { return backend_->kv_cache_config().type; }
+uint64_t Session::kv_cache_bytes() const { return backend_->kv_cache_bytes(); }
 
 void Session::truncate(int32_t n) {
     if (n < 0) n = 0;

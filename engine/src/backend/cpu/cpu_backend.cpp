@@ -4,6 +4,7 @@
 // in one arena reused from graph to graph, memory shared between results as graph/memory_plan.h
 // plans it.
 #include "backend/backend.h"
+#include "backend/cpu/attention.h"
 #include "backend/cpu/kernels.h"
 #include "backend/cpu/ops.h"
 #include "backend/cpu/thread_pool.h"
@@ -30,13 +31,15 @@ class CpuBackend final : public Backend {
 public:
     explicit CpuBackend(const CpuBackendOptions& o)
         : opts_(o), kernels_(&cpu_kernels(o.cpu_features)),
-          pool_(o.n_threads > 0 ? o.n_threads : std::max(1u, std::thread::hardware_concurrency())) {}
+          pool_(o.n_threads > 0 ? o.n_threads : std::max(1u, std::thread::hardware_concurrency())),
+          attention_(kernels_->name) {}
 
     std::string_view name() const override { return "cpu"; }
     std::string description() const override {
         return "CPU (" + std::string(kernels_->name) + ", " + std::to_string(pool_.size()) +
                (pool_.size() == 1 ? " thread" : " threads") +
-               (opts_.precision == MatmulPrecision::EXACT_F32 ? ", exact F32)" : ")");
+               (opts_.precision == MatmulPrecision::EXACT_F32 ? ", exact F32" : "") +
+               (attention_.kv_cache_config().type == Type::F16 ? ", F16 KV cache)" : ")");
     }
 
     bool supports(Op op, Type type) const override {
@@ -54,15 +57,10 @@ public:
         }
     }
 
-    void init_kv_cache(const KvCacheConfig& cfg) override {
-        if (cfg.n_layer <= 0 || cfg.n_ctx <= 0 || cfg.kv_dim <= 0) throw Error("invalid KV cache size");
-        kv_cfg_ = cfg;
-        const size_t n = static_cast<size_t>(cfg.n_layer) * cfg.n_ctx * cfg.kv_dim;
-        k_cache_.assign(n, 0.0f);
-        v_cache_.assign(n, 0.0f);
-    }
-    const KvCacheConfig& kv_cache_config() const override { return kv_cfg_; }
-    size_t kv_cache_bytes() const override { return (k_cache_.size() + v_cache_.size()) * sizeof(float); }
+    // KV cache and attention: backend/cpu/attention.h.
+    void init_kv_cache(const KvCacheConfig& cfg) override { attention_.init_kv_cache(cfg); }
+    const KvCacheConfig& kv_cache_config() const override { return attention_.kv_cache_config(); }
+    size_t kv_cache_bytes() const override { return attention_.kv_cache_bytes(); }
 
     void compute(Graph& g) override {
         rope_pos_ = nullptr;  // the positions input's memory may be reused with other values
@@ -360,49 +358,7 @@ private:
         else pool_.parallel_for(nh * T, apply);
     }
 
-    void attention(Tensor* t) {
-        const Tensor* q = t->src[0];
-        const int64_t hd = q->ne[0], nh = q->ne[1], T = q->ne[2];
-        const int64_t nkv = t->src[1]->ne[1];
-        const int64_t layer = t->i[0], pos0 = t->i[1];
-        const int64_t n_ctx = kv_cfg_.n_ctx, kv_dim = kv_cfg_.kv_dim;
-        if (layer < 0 || layer >= kv_cfg_.n_layer || nkv * hd != kv_dim)
-            throw Error("attention does not match the KV cache shape");
-        if (pos0 < 0 || pos0 + T > n_ctx)
-            throw Error("context is full: " + std::to_string(pos0 + T) + " positions needed, " +
-                        std::to_string(n_ctx) + " available");
-        float* kc = k_cache_.data() + static_cast<size_t>(layer) * n_ctx * kv_dim;
-        float* vc = v_cache_.data() + static_cast<size_t>(layer) * n_ctx * kv_dim;
-        std::memcpy(kc + pos0 * kv_dim, f32(t->src[1]), static_cast<size_t>(T * kv_dim) * sizeof(float));
-        std::memcpy(vc + pos0 * kv_dim, f32(t->src[2]), static_cast<size_t>(T * kv_dim) * sizeof(float));
-        const float scale = t->f[0];
-        const int64_t group = nh / nkv;
-        const float* qd = f32(q);
-        auto* out = static_cast<float*>(t->out);
-        const MatVecFn dot_f32 = (*kernels_)[Type::F32].mat_vec;
-        if (scores_.size() < static_cast<size_t>(pool_.size())) scores_.resize(static_cast<size_t>(pool_.size()));
-        for (auto& sc : scores_) sc.resize(static_cast<size_t>(n_ctx));
-        pool_.parallel_for(T * nh, [&](int64_t b, int64_t e, int thread) {
-            std::vector<float>& scores = scores_[static_cast<size_t>(thread)];
-            for (int64_t r = b; r < e; ++r) {
-                const int64_t tok = r / nh, h = r % nh, kvh = h / group;
-                const int64_t n_kv = pos0 + tok + 1;  // causal: positions 0 .. pos0 + tok
-                const float* qh = qd + r * hd;
-                // q · k for every cached position: the K cache rows of this head are an F32
-                // matrix with row stride kv_dim (the kernel keeps the scalar summation order).
-                dot_f32(kc + kvh * hd, static_cast<size_t>(kv_dim) * sizeof(float), 0, n_kv, qh, hd, scores.data());
-                for (int64_t j = 0; j < n_kv; ++j) scores[j] *= scale;
-                cpu::softmax_row(scores.data(), n_kv);
-                float* oh = out + r * hd;
-                std::fill(oh, oh + hd, 0.0f);
-                for (int64_t j = 0; j < n_kv; ++j) {
-                    const float* vh = vc + j * kv_dim + kvh * hd;
-                    const float p = scores[j];
-                    for (int64_t d = 0; d < hd; ++d) oh[d] += p * vh[d];
-                }
-            }
-        });
-    }
+    void attention(Tensor* t) { attention_.run(t, pool_); }
 
     void softmax(Tensor* t) {
         const int64_t d = t->ne[0];
@@ -474,8 +430,7 @@ private:
     CpuBackendOptions opts_;
     const CpuKernels* kernels_;
     ThreadPool pool_;
-    KvCacheConfig kv_cfg_;
-    std::vector<float> k_cache_, v_cache_;
+    cpu::Attention attention_;
     std::vector<uint8_t> arena_, xq_;
     std::vector<std::pair<int64_t, int64_t>> cols_;  // (activation row, output column) pairs
     std::vector<MatJob> jobs_;
@@ -490,7 +445,6 @@ private:
     int64_t rope_n_rot_ = 0;
     float rope_base_ = 0.0f;
     std::vector<std::vector<float>> wrow_;    // per thread: dequantized weight tile (exact mode)
-    std::vector<std::vector<float>> scores_;  // per thread: attention scores over the KV cache
 };
 
 }  // namespace

@@ -2,7 +2,9 @@
 // command buffer and submitted once per compute(). Weights are repacked (weights.h), uploaded on
 // first use and cached by host pointer; activations live in device-local arena pages (each at
 // most one binding's range), inputs and the results the caller reads (logits, routing) in one
-// host-visible buffer. The KV cache is one device buffer per layer for K and one for V.
+// host-visible buffer. The KV cache is one device buffer per layer for K and one for V, of F32, or
+// of F16 pairs packed in 32-bit words (shaders/kv_store.comp), which needs no 16-bit storage
+// feature, so every device holds an F16 cache.
 #include "backend/backend.h"
 #include "backend/vulkan/context.h"
 #include "backend/vulkan/pipelines.h"
@@ -74,7 +76,9 @@ public:
     }
 
     std::string_view name() const override { return "vulkan"; }
-    std::string description() const override { return "Vulkan (" + ctx_.info().name + ")"; }
+    std::string description() const override {
+        return "Vulkan (" + ctx_.info().name + (kv_cfg_.type == Type::F16 ? ", F16 KV cache)" : ")");
+    }
 
     bool supports(Op op, Type type) const override {
         switch (op) {
@@ -86,7 +90,11 @@ public:
 
     void init_kv_cache(const KvCacheConfig& cfg) override {
         if (cfg.n_layer <= 0 || cfg.n_ctx <= 0 || cfg.kv_dim <= 0) throw Error("invalid KV cache size");
-        const uint64_t bytes = static_cast<uint64_t>(cfg.n_ctx) * static_cast<uint64_t>(cfg.kv_dim) * sizeof(float);
+        if (cfg.type != Type::F32 && cfg.type != Type::F16)
+            throw Error("the KV cache holds F32 or F16, not " + std::string(type_name(cfg.type)));
+        if (cfg.type == Type::F16 && cfg.kv_dim % 2 != 0)
+            throw Error("the Vulkan backend's F16 KV cache needs an even kv_dim, not " + std::to_string(cfg.kv_dim));
+        const uint64_t bytes = static_cast<uint64_t>(cfg.n_ctx) * static_cast<uint64_t>(cfg.kv_dim) * kv_elem_bytes(cfg);
         if (bytes > ctx_.info().max_storage_buffer_range)
             throw Error("the KV cache of one layer (" + std::to_string(bytes >> 20) + " MiB) exceeds what Vulkan device '" +
                         ctx_.info().name + "' can bind; use a smaller context");
@@ -97,7 +105,8 @@ public:
     }
     const KvCacheConfig& kv_cache_config() const override { return kv_cfg_; }
     size_t kv_cache_bytes() const override {
-        return static_cast<size_t>(kv_cfg_.n_layer) * 2 * static_cast<size_t>(kv_cfg_.n_ctx) * kv_cfg_.kv_dim * sizeof(float);
+        return static_cast<size_t>(kv_cfg_.n_layer) * 2 * static_cast<size_t>(kv_cfg_.n_ctx) * kv_cfg_.kv_dim *
+               kv_elem_bytes(kv_cfg_);
     }
 
     void compute(Graph& g) override {
@@ -114,6 +123,8 @@ public:
     }
 
 private:
+    static uint64_t kv_elem_bytes(const KvCacheConfig& c) { return c.type == Type::F16 ? 2 : 4; }
+
     // ---- memory plan -------------------------------------------------------------------
 
     uint64_t max_words() const { return ctx_.max_binding_bytes() / 4; }
@@ -409,11 +420,15 @@ private:
         if (pos0 < 0 || pos0 + T > n_ctx)
             throw Error("context is full: " + std::to_string(pos0 + T) + " positions needed, " +
                         std::to_string(n_ctx) + " available");
+        const bool f16 = kv_cfg_.type == Type::F16;
+        if (f16 && hd % 2 != 0) throw Error("the Vulkan backend's F16 KV cache needs an even head size");
         const VkBuffer kc = kv_.at(static_cast<size_t>(2 * layer)).buffer, vc = kv_.at(static_cast<size_t>(2 * layer + 1)).buffer;
         const Loc k = loc(t->src[1]), v = loc(t->src[2]), ql = loc(q), o = loc(t);
-        rec_.dispatch_1d("kv_store", {k.buf, v.buf, kc, vc},
-                         Push().u(T * kv_dim).u(k.off).u(v.off).u(pos0 * kv_dim), static_cast<uint64_t>(T * kv_dim));
-        rec_.dispatch("attention", {ql.buf, kc, vc, o.buf},
+        const int64_t per = f16 ? 2 : 1;  // elements per 32-bit word of the cache
+        rec_.dispatch_1d(f16 ? "kv_store_f16" : "kv_store", {k.buf, v.buf, kc, vc},
+                         Push().u(T * kv_dim / per).u(k.off).u(v.off).u(pos0 * kv_dim / per),
+                         static_cast<uint64_t>(T * kv_dim / per));
+        rec_.dispatch(f16 ? "attention_f16" : "attention", {ql.buf, kc, vc, o.buf},
                       Push().u(hd).u(nh).u(nkv).u(pos0).u(kv_dim).u(ql.off).u(o.off).f(t->f[0]),
                       static_cast<uint32_t>(nh), static_cast<uint32_t>(T));
     }
