@@ -71,8 +71,10 @@ void add_avx512_kernels(CpuKernels& k);
 #endif
 
 #if defined(TERN_NEON_KERNELS)
-// Defined in kernels_neon.cpp (baseline ARMv8-A Advanced SIMD, which every aarch64 CPU has).
+// Defined in kernels_neon.cpp (baseline ARMv8-A Advanced SIMD, which every aarch64 CPU has) and
+// kernels_neon_dotprod.cpp (compiled for ARMv8.2-A dotprod: call only when the CPU has it).
 void add_neon_kernels(CpuKernels& k);
+void add_neon_dotprod_kernels(CpuKernels& k);
 #endif
 
 }  // namespace tern

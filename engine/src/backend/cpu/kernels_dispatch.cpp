@@ -2,12 +2,18 @@
 // the scalar table plus the entries of kernels_avx2.cpp / kernels_avx512.cpp, which are the only
 // files compiled with ISA flags (engine/CMakeLists.txt): this file is baseline x86-64 and asks
 // the CPU (cpuid, through __builtin_cpu_supports) before calling into them. On aarch64 the
-// "neon" table (kernels_neon.cpp) needs only baseline Advanced SIMD, so it is always runnable.
+// "neon" table (kernels_neon.cpp) needs only baseline Advanced SIMD, so it is always runnable;
+// its integer dot products come from kernels_neon_dotprod.cpp (SDOT) when the kernel reports the
+// dotprod extension (getauxval(AT_HWCAP) & HWCAP_ASIMDDP, Linux).
 #include "backend/cpu/kernels.h"
 
 #include "tern/error.h"
 
 #include <string>
+
+#if defined(TERN_NEON_KERNELS) && defined(__linux__)
+#include <sys/auxv.h>
+#endif
 
 namespace tern {
 
@@ -52,11 +58,20 @@ bool cpu_has_avx512() { return false; }
 #if defined(TERN_NEON_KERNELS)
 constexpr bool kHasNeon = true;
 
+bool cpu_has_dotprod() {
+#if defined(__linux__) && defined(HWCAP_ASIMDDP)
+    return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0;
+#else
+    return false;
+#endif
+}
+
 const CpuKernels& neon_table() {
     static const CpuKernels k = [] {
         CpuKernels t = scalar_kernels();
         t.name = "neon";
         add_neon_kernels(t);
+        if (cpu_has_dotprod()) add_neon_dotprod_kernels(t);
         return t;
     }();
     return k;
