@@ -7,7 +7,8 @@ set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
 set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
 set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
 
-# Libraries and CMake packages (Qt6) from the target's multiarch paths only; programs (moc) from
+# Libraries and CMake packages (Qt6) are searched under the arm64 multiarch directories first
+# (CMAKE_LIBRARY_ARCHITECTURE: /usr/lib/aarch64-linux-gnu/cmake/Qt6); programs (moc) come from
 # the build machine.
 set(CMAKE_FIND_ROOT_PATH /usr/aarch64-linux-gnu)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)

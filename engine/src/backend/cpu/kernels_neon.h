@@ -85,7 +85,8 @@ constexpr size_t kQ8K = 292;  // Q8_K block: float d at 0, qs[256] at 4, bsums a
 
 // TQ2_0 (66-byte blocks, fp16 d at 64) and TQ2_0_S32 (68 bytes, float d at 64): element
 // 128h + 32j + m is bits 2j..2j+1 of qs[32h + m]; its value is that code − 1.
-// Per pair and block, each int16 lane adds 16 products of |w| ≤ 2 and |x| ≤ 128: ≤ 4096.
+// Baseline: per pair and block, each int16 lane adds 32 products of |w| ≤ 2 and |x| ≤ 128,
+// so its sum stays within ±8192.
 template <size_t WB, bool F32_SCALE>
 struct Tq2 {
     static constexpr int64_t QK = 256;
@@ -138,7 +139,8 @@ inline uint8x16_t times3(uint8x16_t p) { return vaddq_u8(p, vaddq_u8(p, p)); }  
 
 // TQ1_0 (54-byte blocks: qs[48], qh[4], fp16 d at 52). Element 32n + m: digit n of qs[m];
 // 160 + 16n + m: digit n of qs[32 + m]; 240 + 4n + j: digit n of qh[j]. Digit n of q is the
-// leading digit of q·3^n mod 256. Per lane: 16 products of |w| ≤ 1, |x| ≤ 128.
+// leading digit of q·3^n mod 256. Baseline: per pair and block, each int16 lane adds 32
+// products of |w| ≤ 1 and |x| ≤ 128 (within ±4096).
 struct Tq1 {
     static constexpr int64_t QK = 256;
     static constexpr size_t WB = 54;
