@@ -1,6 +1,6 @@
-// The CPU backend: executes graph nodes with a kernel table (kernels.h: scalar, avx2, avx512,
-// neon) on a persistent thread pool. Matrix products split output rows across threads;
-// attention splits (token, head) pairs. Activations live in one arena reused from graph to graph.
+// The CPU backend: executes graph nodes with a kernel table (kernels.h: scalar, avx2, avx512) on a
+// persistent thread pool. Matrix products split output rows across threads; attention splits
+// (token, head) pairs. Activations live in one arena reused from graph to graph.
 #include "backend/backend.h"
 #include "backend/cpu/kernels.h"
 #include "backend/cpu/ops.h"
