@@ -300,7 +300,7 @@ int cmd_bench(const QStringList& args) {
     p.addOption({{"t", "threads"}, "CPU threads (default: all).", "N", "0"});
     p.addOption({"backend", "cpu, vulkan or auto (default auto).", "NAME", "auto"});
     p.addOption({"device", "Vulkan device index; -1 = the best (default -1).", "N", "-1"});
-    p.addOption({"cpu-features", "CPU kernel set: scalar, avx2, avx512 (default: the best the CPU has).", "SET"});
+    p.addOption({"cpu-features", "CPU kernel set: scalar, avx2, avx512 (x86-64) or neon (aarch64) (default: the best the CPU has).", "SET"});
     add_cache_type_option(p);
     p.addOption({"mem-bw",
                  "Memory read bandwidth in GB/s to compare decode with, instead of measuring it after the tests; "

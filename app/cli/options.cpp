@@ -36,7 +36,7 @@ void add_model_options(QCommandLineParser& p) {
     p.addOption({{"m", "model"}, "GGUF model file.", "FILE"});
     p.addOption({"ctx", "Context size in tokens (default: the model's, at most 4096).", "N", "0"});
     p.addOption({"threads", "CPU threads (default: all).", "N", "0"});
-    p.addOption({"cpu-features", "CPU kernel set: scalar, avx2 or avx512 (default: the best this CPU runs).", "SET"});
+    p.addOption({"cpu-features", "CPU kernel set: scalar, avx2, avx512 (x86-64) or neon (aarch64) (default: the best this CPU runs).", "SET"});
     p.addOption({"backend", "cpu, vulkan or auto: the best Vulkan GPU when there is one, else the CPU "
                             "(default auto).", "NAME", "auto"});
     p.addOption({"device", "Vulkan device index from 'tern-cli devices' (CPU-type devices such as lavapipe run "

@@ -206,7 +206,7 @@ private slots:
             QVERIFY(o.value("backend_description").toString().startsWith("CPU"));
             // The kernel set chosen for this CPU, named as in the description "CPU (<set>, N threads)".
             const QString set = o.value("cpu_features").toString();
-            QVERIFY2(set == "scalar" || set == "avx2" || set == "avx512", qPrintable(set));
+            QVERIFY2(set == "scalar" || set == "avx2" || set == "avx512" || set == "neon", qPrintable(set));
             QVERIFY(o.value("backend_description").toString().startsWith("CPU (" + set + ", "));
             QCOMPARE(o.value("model_n_params").toInteger(), qint64(tern::synth_n_params(tinyMoeParams())));
             const qint64 size = o.value("model_size").toInteger();

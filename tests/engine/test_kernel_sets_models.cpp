@@ -92,7 +92,8 @@ void TestKernelSetsModels::unknownSetIsAnError() {
     SessionOptions o;
     o.cpu_features = "neon9";
     QVERIFY_THROWS_EXCEPTION(Error, Session(*m, o));
-    for (std::string_view set : {std::string_view("scalar"), std::string_view("avx2"), std::string_view("avx512")}) {
+    for (std::string_view set : {std::string_view("scalar"), std::string_view("avx2"), std::string_view("avx512"),
+                                  std::string_view("neon")}) {
         o.cpu_features = std::string(set);
         bool have = false;
         for (std::string_view s : available_kernel_sets()) have = have || s == set;

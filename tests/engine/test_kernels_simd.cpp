@@ -8,7 +8,8 @@
 // - F32/F16 dot products keep each row's reference summation (eight rows in the lanes): the
 //   floats must be identical too.
 // Row ranges start at odd offsets and have odd lengths; mat_mat takes 1..6 activation rows.
-// A set this CPU cannot run is skipped with a message.
+// A set this CPU cannot run is skipped with a message ("neon" runs in the aarch64 cross build,
+// under qemu-user: the "neon" preset).
 #include "test_support.h"
 
 #include "backend/cpu/kernels.h"
@@ -96,7 +97,7 @@ void TestKernelsSimd::selection() {
     QCOMPARE(available_kernel_sets().front(), std::string_view("scalar"));
     QVERIFY_THROWS_EXCEPTION(Error, cpu_kernels("sse9"));
     QVERIFY_THROWS_EXCEPTION(Error, cpu_kernels("AVX2"));
-    for (std::string_view s : {std::string_view("avx2"), std::string_view("avx512")}) {
+    for (std::string_view s : {std::string_view("avx2"), std::string_view("avx512"), std::string_view("neon")}) {
         if (available(s)) QCOMPARE(cpu_kernels(s).name, s);
         else QVERIFY_THROWS_EXCEPTION(Error, cpu_kernels(s));
     }
@@ -108,6 +109,7 @@ void TestKernelsSimd::quantize_data() {
     addSetColumn();
     QTest::newRow("avx2") << QString("avx2");
     QTest::newRow("avx512") << QString("avx512");
+    QTest::newRow("neon") << QString("neon");
 }
 
 void TestKernelsSimd::quantize() {
@@ -152,7 +154,7 @@ void TestKernelsSimd::dots_data() {
     QTest::addColumn<int>("type");
     QTest::addColumn<int>("act");
     // "avx512-nogfni": the avx512 set without its GFNI entries, so a CPU with GFNI checks both.
-    for (const char* set : {"avx2", "avx512", "avx512-nogfni"}) {
+    for (const char* set : {"avx2", "avx512", "avx512-nogfni", "neon"}) {
         const QString s = set;
         QTest::newRow(qPrintable(s + " TQ2_0·Q8_K")) << s << int(Type::TQ2_0) << int(Type::Q8_K);
         QTest::newRow(qPrintable(s + " TQ1_0·Q8_K")) << s << int(Type::TQ1_0) << int(Type::Q8_K);
@@ -222,7 +224,7 @@ void TestKernelsSimd::dots() {
 void TestKernelsSimd::floatDots_data() {
     addSetColumn();
     QTest::addColumn<int>("type");
-    for (const char* set : {"avx2", "avx512"}) {
+    for (const char* set : {"avx2", "avx512", "neon"}) {
         QTest::newRow(qPrintable(QString(set) + " F32")) << QString(set) << int(Type::F32);
         QTest::newRow(qPrintable(QString(set) + " F16")) << QString(set) << int(Type::F16);
     }

@@ -39,7 +39,7 @@ enum class BackendKind {
 const char* backend_kind_name(BackendKind k);               // "auto", "cpu", "vulkan"
 bool parse_backend_kind(std::string_view s, BackendKind& out);  // false for an unknown name
 // The CPU kernel set SessionOptions::cpu_features selects: "" → the best this CPU runs ("avx512",
-// "avx2" or "scalar"), else the name itself. Throws tern::Error for an unknown name or a set this
+// "avx2" or "scalar" on x86-64; "neon" on aarch64), else the name itself. Throws tern::Error for an unknown name or a set this
 // CPU or build cannot run (engine/src/backend/cpu/kernels.h).
 std::string cpu_kernel_set(std::string_view cpu_features);
 // KV cache element types by llama.cpp's -ctk/-ctv names: "f32" (Type::F32), "f16" (Type::F16).
@@ -51,7 +51,7 @@ struct SessionOptions {
     int32_t n_threads = 0;        // CPU threads; 0: all hardware threads
     BackendKind backend = BackendKind::CPU;
     int32_t device = -1;          // Vulkan device index (as `tern-cli devices` lists them); -1: best
-    std::string cpu_features;     // CPU kernel set: "" = best the CPU has; "scalar", "avx2", "avx512"
+    std::string cpu_features;     // CPU kernel set: "" = best the CPU has; "scalar", "avx2", "avx512", "neon"
     int32_t n_batch = 256;        // prompt tokens per forward pass
     bool exact_f32 = false;       // F32 math on dequantized weights and an F32 KV cache (reference mode, slow)
     // Element type of the KV cache: F32 or F16 (llama.cpp's default -ctk/-ctv f16). F16 stores K

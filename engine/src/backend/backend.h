@@ -64,7 +64,7 @@ struct CpuBackendOptions {
     int n_threads = 0;                        // 0: all hardware threads
     MatmulPrecision precision = MatmulPrecision::NATIVE;
     // Kernel set (backend/cpu/kernels.h cpu_kernels): "" = the best this CPU runs, or "scalar",
-    // "avx2", "avx512"; make_cpu_backend throws tern::Error for an unknown or unsupported one.
+    // "avx2", "avx512" (x86-64), "neon" (aarch64); make_cpu_backend throws tern::Error for an unknown or unsupported one.
     std::string cpu_features;
 };
 

@@ -1,7 +1,8 @@
 // The CPU backend's per-type kernel table: how to convert activations to a weight type's
 // vec_dot_type and how to take dot products with its rows. The scalar table wraps the
-// reference code in tensor/quants.h; the SIMD tables ("avx2", "avx512") start from it and
-// replace entries; cpu_kernels() picks one at run time from the CPU's features.
+// reference code in tensor/quants.h; the SIMD tables ("avx2", "avx512" on x86-64, "neon" on
+// aarch64) start from it and replace entries; cpu_kernels() picks one at run time from the
+// CPU's features.
 //
 // Numerics of the SIMD entries (tests/engine/test_kernels_simd.cpp checks them):
 // - activation quantisation (Q8_0, Q8_K, Q8_K_ROW): byte-identical to the scalar reference;
@@ -53,9 +54,10 @@ struct CpuKernels {
 // The scalar reference kernels for every supported type.
 const CpuKernels& scalar_kernels();
 
-// The kernel set named `features`: "" = the best this CPU runs ("avx512" when it has AVX-512
-// F/BW/VL/VNNI, else "avx2" with AVX2/FMA/F16C, else "scalar"), or "scalar", "avx2", "avx512".
-// Throws tern::Error for an unknown name or a set this CPU (or this build) cannot run.
+// The kernel set named `features`: "" = the best this CPU runs (x86-64: "avx512" when it has
+// AVX-512 F/BW/VL/VNNI, else "avx2" with AVX2/FMA/F16C, else "scalar"; aarch64: "neon"), or
+// "scalar", "avx2", "avx512", "neon". Throws tern::Error for an unknown name or a set this CPU
+// (or this build's processor architecture) cannot run.
 const CpuKernels& cpu_kernels(std::string_view features);
 
 // Names of the kernel sets this CPU can run, "scalar" first.
@@ -71,6 +73,13 @@ const CpuKernels* avx512_kernels_without_gfni();
 void add_avx2_kernels(CpuKernels& k);
 void add_avx512_kernels(CpuKernels& k);
 void add_avx512_gfni_kernels(CpuKernels& k);  // after add_avx512_kernels, when the CPU has GFNI
+#endif
+
+#if defined(TERN_NEON_KERNELS)
+// Defined in kernels_neon.cpp (baseline ARMv8-A Advanced SIMD, which every aarch64 CPU has) and
+// kernels_neon_dotprod.cpp (compiled for ARMv8.2-A dotprod: call only when the CPU has it).
+void add_neon_kernels(CpuKernels& k);
+void add_neon_dotprod_kernels(CpuKernels& k);
 #endif
 
 }  // namespace tern
