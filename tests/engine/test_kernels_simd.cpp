@@ -178,7 +178,7 @@ void TestKernelsSimd::dots() {
     QVERIFY(simd[wt].mat_vec != ref[wt].mat_vec);
     std::mt19937 rng(uint32_t(type * 31 + act));
     const int64_t bs = type_traits(wt).block_size;
-    for (int64_t blocks : {1, 3, 8}) {
+    for (int64_t blocks : {1, 3, 8, 40}) {  // 40: longer than one chunk of the TQ1_0 decode path
         const int64_t n = blocks * (bs == 32 ? 64 : 1) * bs;  // Q8_0/Q4_0: 64..512 blocks
         const int64_t n_rows = 37;
         const size_t rb = row_bytes(wt, n);

@@ -199,5 +199,116 @@ struct Tq1x512 : Tq1 {
     }
 };
 
+// Decode (one activation row) for TQ1_0. The activations are rearranged once per call so that
+// every weight row needs no shuffles: per block, five 64-byte vectors X_n match the digit-n
+// vector of the block's 52 code bytes [qs[0..47], qh[0..3]] (element order as Tq1):
+// X_n[m] = x[32n + m], X_n[32 + m] = x[160 + 16n + m], X_n[48 + j] = x[240 + 4n + j] (n < 4),
+// 0 elsewhere, so unused digits (qh has four, bytes 52..63 none) meet zero activations.
+struct Tq1DecodeActs {
+    static constexpr int64_t kBlocks = 32;  // blocks per chunk of the row (10 KiB)
+    alignas(64) uint8_t x[kBlocks][5][64];
+    int32_t bsum[kBlocks];                  // Σ x over the block (the codes are value + 1)
+    float d[kBlocks];
+
+    void fill(const uint8_t* xrow, int64_t b0, int64_t nb) {
+        for (int64_t k = 0; k < nb; ++k) {
+            const uint8_t* q = xrow + (b0 + k) * kQ8K;
+            std::memcpy(&d[k], q, sizeof(float));
+            const uint8_t* xs = q + 4;
+            for (int n = 0; n < 5; ++n) {
+                uint8_t* v = x[k][n];
+                _mm512_store_si512(v, _mm512_setzero_si512());
+                _mm256_store_si256(reinterpret_cast<__m256i*>(v), load(xs + 32 * n));
+                _mm_store_si128(reinterpret_cast<__m128i*>(v + 32), load128(xs + 160 + 16 * n));
+                if (n < 4) std::memcpy(v + 48, xs + 240 + 4 * n, 4);
+            }
+            __m256i bs = _mm256_madd_epi16(load(xs + 256), _mm256_set1_epi16(1));
+            bs = _mm256_add_epi32(bs, _mm256_shuffle_epi32(bs, 0x4E));
+            bs = _mm256_add_epi32(bs, _mm256_shuffle_epi32(bs, 0xB1));
+            bs = _mm256_add_epi32(bs, _mm256_permute2x128_si256(bs, bs, 0x01));
+            bsum[k] = _mm256_cvtsi256_si32(bs);
+        }
+    }
+};
+
+// Σ digit · x of one TQ1_0 block (16 int32 lanes): the 52 code bytes in one masked load (no read
+// past the block), digit n of every byte from byte · 3^n mod 256.
+inline __m512i tq1_block_dot(const uint8_t* b, const __m512i* xv) {
+    __m512i q = _mm512_maskz_loadu_epi8((uint64_t{1} << 52) - 1, b);
+    __m512i a = _mm512_dpbusd_epi32(_mm512_setzero_si512(), digit(q), xv[0]);
+    for (int n = 1; n < 5; ++n) {
+        q = times3(q);
+        a = _mm512_dpbusd_epi32(a, digit(q), xv[n]);
+    }
+    return a;
+}
+
+// Rows w[0..8) over blocks [b0, b0 + nb) of the prepared activations; sum: the 8 rows' running
+// float sums (the reference's block-by-block steps), updated.
+inline __m256 tq1_rows8(const uint8_t* const* w, __m256i off, const Tq1DecodeActs& a, int64_t b0, int64_t nb,
+                        size_t ahead, __m256 sum) {
+    for (int64_t k = 0; k < nb; ++k) {
+        const int64_t i = b0 + k;
+        if (ahead)
+            for (int r = 0; r < 8; ++r) {
+                const char* p = reinterpret_cast<const char*>(w[r] + ahead + static_cast<size_t>(i) * Tq1::WB);
+                _mm_prefetch(p, _MM_HINT_T0);
+                _mm_prefetch(p + 53, _MM_HINT_T0);
+            }
+        __m512i xv[5];
+        for (int n = 0; n < 5; ++n) xv[n] = _mm512_load_si512(a.x[k][n]);
+        __m256i f[8];
+        for (int r = 0; r < 8; ++r) f[r] = fold(tq1_block_dot(w[r] + i * Tq1::WB, xv));
+        const __m256i sumi = _mm256_sub_epi32(reduce8(f), _mm256_set1_epi32(a.bsum[k]));
+        // The FP16 scale is the upper half of the 32-bit word at 50 (inside the block).
+        const __m256i raw = _mm256_i32gather_epi32(reinterpret_cast<const int*>(w[0] + i * Tq1::WB + 50), off, 1);
+        const __m256 dw = _mm256_cvtph_ps(_mm256_cvtepi32_epi16(_mm256_srli_epi32(raw, 16)));
+        const __m256 scale = _mm256_mul_ps(dw, _mm256_set1_ps(a.d[k]));
+        sum = _mm256_add_ps(sum, _mm256_mul_ps(_mm256_cvtepi32_ps(sumi), scale));
+    }
+    return sum;
+}
+
+void tq1_mat_mat(const void* w, size_t stride, int64_t r0, int64_t r1, const void* const* x, int n_cols, int64_t n,
+                 float* const* y) {
+    if (n_cols != 1) return mat_mat<Tq1x512>(w, stride, r0, r1, x, n_cols, n, y);
+    const auto* base = static_cast<const uint8_t*>(w);
+    const auto* xr = static_cast<const uint8_t*>(x[0]);
+    const int64_t nb = n / 256;
+    Tq1DecodeActs acts;
+    alignas(32) float out[8];
+    for (int64_t b0 = 0; b0 < nb; b0 += Tq1DecodeActs::kBlocks) {
+        const int64_t cb = nb - b0 < Tq1DecodeActs::kBlocks ? nb - b0 : Tq1DecodeActs::kBlocks;
+        acts.fill(xr, b0, cb);
+        for (int64_t r = r0; r < r1; r += 8) {
+            const uint8_t* rows[8];
+            alignas(32) int32_t o[8];
+            for (int k = 0; k < 8; ++k) {
+                rows[k] = base + static_cast<size_t>(r + k < r1 ? r + k : r1 - 1) * stride;
+                o[k] = static_cast<int32_t>(rows[k] - rows[0]);
+            }
+            const int64_t nr = r1 - r < 8 ? r1 - r : 8;
+            // Later chunks continue the rows' sums where the previous chunk left them.
+            for (int64_t k = 0; k < 8; ++k) out[k] = b0 == 0 || k >= nr ? 0.0f : y[0][r + k - r0];
+            const __m256 sum = tq1_rows8(rows, _mm256_load_si256(reinterpret_cast<const __m256i*>(o)), acts, b0, cb,
+                                         kPrefetchRows * stride, _mm256_load_ps(out));
+            _mm256_store_ps(out, sum);
+            for (int64_t k = 0; k < nr; ++k) y[0][r + k - r0] = out[k];
+        }
+    }
+}
+
+void tq1_mat_vec(const void* w, size_t stride, int64_t r0, int64_t r1, const void* x, int64_t n, float* y) {
+    const void* xs[1] = {x};
+    float* ys[1] = {y};
+    tq1_mat_mat(w, stride, r0, r1, xs, 1, n, ys);
+}
+
+inline void set_tq1(CpuKernels& k) {
+    auto& e = k.types[static_cast<size_t>(Type::TQ1_0)];
+    e.mat_vec = tq1_mat_vec;
+    e.mat_mat = tq1_mat_mat;
+}
+
 }  // namespace
 }  // namespace tern
