@@ -258,6 +258,7 @@ void print_json(const Report& rep) {
         o["mem_bw_gbs"] = rep.mem_bw > 0 ? QJsonValue(rep.mem_bw) : QJsonValue();
         o["mem_bw_bound_ratio"] = tg && rep.mem_bw > 0 ? QJsonValue(rep.effective_bw(r) / rep.mem_bw) : QJsonValue();
         o["kv_cache_bytes"] = static_cast<qint64>(rep.session.kv_cache_bytes());
+        o["converted_bytes"] = static_cast<qint64>(m.converted_bytes());  // TQ1_0 repacked, I2_S converted
         o["peak_rss_bytes"] = static_cast<qint64>(rep.peak_rss);
         arr.append(o);
     }
@@ -282,11 +283,15 @@ void print_table(const Report& rep) {
              (rep.mem_bw_measured ? " (measured with " + std::to_string(rep.threads) + (rep.threads == 1 ? " thread)" : " threads)") : " (given)");
     const uint64_t kv = rep.session.kv_cache_bytes();
     const std::string kv_size = kv < (1u << 20) ? fixed(static_cast<double>(kv) / 1024.0, 1, " KiB") : size_label(kv);
+    std::string converted;
+    if (m.converted_bytes() > 0)
+        converted = " | converted at load: " + size_label(m.converted_bytes()) +
+                    (m.main_type() == "TQ1_0" ? " (TQ1_0 repacked to TQ2_0; --no-repack reads it in place)" : "");
     std::printf("\nbackend: %s | weights read per decoded token: %.1f MB | memory read bandwidth: %s | KV cache: %s, "
-                "%s | peak RSS: %.1f MiB\n",
+                "%s | peak RSS: %.1f MiB%s\n",
                 rep.session.backend_description().c_str(), static_cast<double>(m.weight_bytes_per_token()) / 1e6,
                 bw.c_str(), kv_cache_type_name(rep.session.kv_cache_type()), kv_size.c_str(),
-                static_cast<double>(rep.peak_rss) / (1024.0 * 1024.0));
+                static_cast<double>(rep.peak_rss) / (1024.0 * 1024.0), converted.c_str());
 }
 
 }  // namespace
@@ -302,6 +307,7 @@ int cmd_bench(const QStringList& args) {
     p.addOption({"device", "Vulkan device index; -1 = the best (default -1).", "N", "-1"});
     p.addOption({"cpu-features", "CPU kernel set: scalar, avx2, avx512 (x86-64) or neon (aarch64) (default: the best the CPU has).", "SET"});
     add_cache_type_option(p);
+    add_repack_option(p);
     p.addOption({"mem-bw",
                  "Memory read bandwidth in GB/s to compare decode with, instead of measuring it after the tests; "
                  "0 = no comparison.",
@@ -338,7 +344,7 @@ int cmd_bench(const QStringList& args) {
     so.n_ctx = std::max({n_prompt, n_gen, 1});
 
     const std::string path = model_path(p);
-    auto model = Model::load(path);
+    auto model = Model::load(path, load_options(p));
     Session session(*model, so);
     const std::vector<int32_t> prompt = bench_tokens(*model, std::max(n_prompt, n_gen));
 

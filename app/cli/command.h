@@ -5,6 +5,7 @@
 #include <QCommandLineParser>
 #include <QStringList>
 
+#include "tern/model.h"
 #include "tern/session.h"
 
 #include <string>
@@ -32,6 +33,9 @@ void add_sampling_options(QCommandLineParser& p);
 // --cache-type f32|f16 (part of add_model_options; bench adds it alone) and its value.
 void add_cache_type_option(QCommandLineParser& p);
 Type cache_type_option(const QCommandLineParser& p);
+// --no-repack (part of add_model_options; bench adds it alone) and the LoadOptions it gives.
+void add_repack_option(QCommandLineParser& p);
+LoadOptions load_options(const QCommandLineParser& p);
 
 int int_option(const QCommandLineParser& p, const QString& name, int lo, int hi);
 double float_option(const QCommandLineParser& p, const QString& name, double lo, double hi);

@@ -65,7 +65,7 @@ int cmd_generate(const QStringList& args) {
         if (!stats_out) throw Error(stats_file + ": cannot write the stats");
     }
 
-    auto model = Model::load(path);
+    auto model = Model::load(path, load_options(p));
     warn_context(*model, so);
     Session session(*model, so);
     report_backend(p, session);
@@ -97,7 +97,7 @@ int cmd_chat(const QStringList& args) {
     const std::string path = model_path(p);
     const GenerateParams gp = generate_params(p);
     const SessionOptions so = session_options(p);
-    auto model = Model::load(path);
+    auto model = Model::load(path, load_options(p));
     warn_context(*model, so);
     ChatFormat format = model->chat_format();
     if (p.isSet("chat-template")) {

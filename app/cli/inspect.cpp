@@ -56,7 +56,7 @@ int cmd_logits(const QStringList& args) {
     if (!p.isSet("tokens")) throw Error("missing --tokens IDS");
     if (!p.isSet("output")) throw Error("missing -o FILE");
     const std::vector<int32_t> ids = parse_ids(p.value("tokens"));
-    auto model = Model::load(model_path(p));
+    auto model = Model::load(model_path(p), load_options(p));
     SessionOptions so = session_options(p);
     so.exact_f32 = p.isSet("exact");
     so.n_batch = static_cast<int32_t>(ids.size());
@@ -103,8 +103,8 @@ int cmd_info(const QStringList& args) {
     std::printf("architecture:    %s%s\n", hp.arch.c_str(), hp.n_expert ? " (mixture of experts)" : "");
     std::printf("type:            %s\n", model->main_type().c_str());
     if (model->converted_bytes() > 0)
-        std::printf("converted:       %s of I2_S weights repacked at load (in memory, besides the mapping)\n",
-                    human_bytes(model->converted_bytes()).c_str());
+        std::printf("converted:       %s of %s weights repacked at load (in memory, replacing their pages of the mapping)\n",
+                    human_bytes(model->converted_bytes()).c_str(), model->main_type() == "TQ1_0" ? "TQ1_0 → TQ2_0" : "I2_S");
     const ChatFormat chat = model->chat_format();
     std::printf("chat format:     %s%s\n", std::string(chat_family_name(chat.family)).c_str(),
                 chat.guessed ? " (template not recognised: default)" : "");

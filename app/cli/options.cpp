@@ -42,6 +42,18 @@ void add_model_options(QCommandLineParser& p) {
     p.addOption({"device", "Vulkan device index from 'tern-cli devices' (CPU-type devices such as lavapipe run "
                            "only when chosen here); -1: the best GPU (default -1).", "N", "-1"});
     add_cache_type_option(p);
+    add_repack_option(p);
+}
+
+void add_repack_option(QCommandLineParser& p) {
+    p.addOption({"no-repack", "Read TQ1_0 weights in place instead of repacking them to TQ2_0 at load time "
+                              "(less memory, slower decode on the CPU; the results are the same)."});
+}
+
+LoadOptions load_options(const QCommandLineParser& p) {
+    LoadOptions o;
+    o.repack_tq1_0 = !p.isSet("no-repack");
+    return o;
 }
 
 void add_cache_type_option(QCommandLineParser& p) {

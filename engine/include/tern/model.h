@@ -50,6 +50,12 @@ struct LoadOptions {
     // everything but keep them as they are — for describing a model (a model list), not for
     // running it.
     bool convert_weights = true;
+    // With convert_weights: TQ1_0 matrices are repacked to TQ2_0 at load time (same values and
+    // scales, so the same results bit for bit). The CPU reads 2-bit codes several times faster
+    // than TQ1_0's base-3 digits, so decode and prefill get faster although each weight takes
+    // 2.0625 instead of 1.6875 bits (+22 % memory for those tensors; converted_bytes() says how
+    // much; the TQ1_0 pages of the mapping are released). false: TQ1_0 is read in place.
+    bool repack_tq1_0 = true;
 };
 
 class Model {
@@ -75,8 +81,8 @@ public:
     // norms. The numerator of the decode memory-bandwidth bound (tokens/s ≤ bandwidth / this).
     uint64_t weight_bytes_per_token() const;
     // Heap bytes of tensors converted at load time into a layout the kernels read (I2_S →
-    // TQ2_0_S32: n/4 + n/64 bytes for n elements); every other tensor stays in the mapping.
-    // 0 for files without I2_S tensors.
+    // TQ2_0_S32: n/4 + n/64 bytes for n elements; TQ1_0 → TQ2_0 when repacked: 66 bytes per 256
+    // elements); every other tensor stays in the mapping. 0 when nothing was converted.
     uint64_t converted_bytes() const;
     // Most common matrix type ("TQ2_0", "Q8_0", ...) for display.
     std::string main_type() const;

@@ -1,6 +1,9 @@
-// Load-time conversion of tensors whose file layout the kernels do not read. Today that is
-// bitnet.cpp's I2_S (one float32 scale per tensor, after the codes): it becomes TQ2_0_S32,
-// TQ2_0's blocks with a float32 scale, so the TQ2_0 kernels run it and the scale stays exact.
+// Load-time conversion of tensors whose file layout the kernels do not read: bitnet.cpp's I2_S
+// (one float32 scale per tensor, after the codes) becomes TQ2_0_S32, TQ2_0's blocks with a
+// float32 scale, so the TQ2_0 kernels run it and the scale stays exact. And, by default, TQ1_0
+// is repacked to TQ2_0 (LoadOptions::repack_tq1_0): the same values and scales, so the same
+// results bit for bit, read by the 2-bit kernels, which are several times faster than
+// base-3 unpacking, for 2.06 instead of 1.69 bits per weight.
 #include "model/loader.h"
 
 #include "tensor/quants.h"
@@ -12,7 +15,10 @@
 #include <cstring>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace tern {
 
@@ -62,6 +68,35 @@ const GgufTensorInfo* convert_for_kernels(const GgufFile& f, const GgufTensorInf
         owner.converted.pop_back();
         throw Error(what + ": " + e.what());
     }
+    release_pages(t.data, t.n_bytes);
+    return &c.info;
+}
+
+const GgufTensorInfo* repack_tq1_0(const GgufFile& f, const GgufTensorInfo& t, ModelWeights& owner) {
+    for (const ConvertedTensor& c : owner.converted)
+        if (c.source == &t) return &c.info;
+    if (t.type != Type::TQ1_0)
+        throw Error(f.path() + ": tensor '" + t.name + "': type " + std::string(type_name(t.type)) + " is not TQ1_0");
+    ConvertedTensor& c = owner.converted.emplace_back();
+    c.source = &t;
+    c.info = t;
+    c.info.type = Type::TQ2_0;
+    c.info.n_bytes = row_bytes(Type::TQ2_0, t.ne[0]) * static_cast<uint64_t>(t.ne[1] * t.ne[2] * t.ne[3]);
+    c.data.reset(static_cast<uint8_t*>(::operator new[](static_cast<size_t>(c.info.n_bytes), AlignedDelete::kAlign)));
+    c.info.data = c.data.get();
+    // Blocks are independent: split them across the cores (a 1 B-parameter file has millions).
+    const int64_t nb = t.n_elements() / 256;
+    const int64_t n_threads = std::clamp<int64_t>(nb / 16384, 1, std::max(1u, std::thread::hardware_concurrency()));
+    const size_t in_block = row_bytes(Type::TQ1_0, 256), out_block = row_bytes(Type::TQ2_0, 256);
+    auto part = [&](int64_t k) {
+        const int64_t b0 = nb * k / n_threads, b1 = nb * (k + 1) / n_threads;
+        ref::convert_tq1_0_to_tq2_0(t.data + static_cast<size_t>(b0) * in_block,
+                                    c.data.get() + static_cast<size_t>(b0) * out_block, (b1 - b0) * 256);
+    };
+    std::vector<std::thread> workers;
+    for (int64_t k = 1; k < n_threads; ++k) workers.emplace_back(part, k);
+    part(0);
+    for (auto& w : workers) w.join();
     release_pages(t.data, t.n_bytes);
     return &c.info;
 }

@@ -48,6 +48,7 @@ const GgufTensorInfo* TensorLoader::matrix(const std::string& name, std::initial
         if (convert_) return convert_for_kernels(f_, *t, owner_);
         check_convertible(f_, *t);
     }
+    if (t && t->type == Type::TQ1_0 && repack_tq1_0_) return repack_tq1_0(f_, *t, owner_);
     return t;
 }
 

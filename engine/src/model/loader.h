@@ -15,11 +15,13 @@ namespace tern {
 class TensorLoader {
 public:
     // Converted tensors (see matrix()) are stored in `owner`; convert = false leaves them as
-    // they are (LoadOptions::convert_weights).
-    TensorLoader(const GgufFile& f, ModelWeights& owner, bool convert = true) : f_(f), owner_(owner), convert_(convert) {}
+    // they are (LoadOptions::convert_weights); repack_tq1_0: LoadOptions::repack_tq1_0.
+    TensorLoader(const GgufFile& f, ModelWeights& owner, bool convert = true, bool repack_tq1_0 = false)
+        : f_(f), owner_(owner), convert_(convert), repack_tq1_0_(convert && repack_tq1_0) {}
 
     // A matrix or expert tensor (any supported weight type) of exactly this shape. An I2_S
-    // tensor is returned converted (convert_for_kernels), the others in place in the mapping.
+    // tensor is returned converted (convert_for_kernels), a TQ1_0 one repacked when asked
+    // (repack_tq1_0), the others in place in the mapping.
     const GgufTensorInfo* matrix(const std::string& name, std::initializer_list<int64_t> shape, bool required = true);
     // A 1-D F32 vector (norm weights).
     const GgufTensorInfo* vector(const std::string& name, int64_t n, bool required = true);
@@ -31,6 +33,7 @@ private:
     const GgufFile& f_;
     ModelWeights& owner_;
     bool convert_ = true;
+    bool repack_tq1_0_ = false;
 };
 
 // The tensor in a layout the CPU kernels read, converted once into owner.converted (a second
@@ -42,6 +45,11 @@ private:
 const GgufTensorInfo* convert_for_kernels(const GgufFile& f, const GgufTensorInfo& t, ModelWeights& owner);
 // The checks convert_for_kernels makes before converting (row length, scale), without converting.
 void check_convertible(const GgufFile& f, const GgufTensorInfo& t);
+
+// A TQ1_0 tensor repacked once into owner.converted as TQ2_0 (ref::convert_tq1_0_to_tq2_0:
+// same values, same scales, bit-identical dot products), its mapping pages released as for
+// I2_S. 2.0625 instead of 1.6875 bits per weight in memory.
+const GgufTensorInfo* repack_tq1_0(const GgufFile& f, const GgufTensorInfo& t, ModelWeights& owner);
 
 // Tensor groups shared by the llama family (names and shapes as llama.cpp's LLM_TENSOR_NAMES):
 // token_embd, output_norm, output (token_embd when absent: tied embeddings).

@@ -35,7 +35,7 @@ std::unique_ptr<Model> Model::load(const std::string& path, const LoadOptions& o
     m->hp_.n_vocab = static_cast<int32_t>(embd->ne[1]);
 
     m->weights_ = std::make_unique<ModelWeights>();
-    TensorLoader loader(f, *m->weights_, opts.convert_weights);
+    TensorLoader loader(f, *m->weights_, opts.convert_weights, opts.repack_tq1_0);
     m->arch_->load_tensors(loader, m->hp_, *m->weights_);
 
     if (opts.load_tokenizer) {

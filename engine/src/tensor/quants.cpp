@@ -7,6 +7,7 @@
 #include "tern/error.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstring>
@@ -448,6 +449,36 @@ void convert_i2_s_to_tq2_0_s32(const void* src, void* dst, int64_t n) {
     for (int64_t i = 0; i < n / QK_K; ++i) {
         for (int j = 0; j < 64; ++j) out[i].qs[j] = kI2sToTq2.map[codes[64 * i + j]];
         out[i].d = s;
+    }
+}
+
+void convert_tq1_0_to_tq2_0(const void* src, void* dst, int64_t n) {
+    if (n < 0 || n % QK_K != 0)
+        throw Error("TQ1_0 conversion: " + std::to_string(n) + " elements is not a multiple of " + std::to_string(QK_K));
+    // codes[q][k]: code (value + 1) of trit k of byte q.
+    static const auto codes = [] {
+        std::array<std::array<uint8_t, 5>, 256> c{};
+        for (int q = 0; q < 256; ++q)
+            for (int k = 0; k < 5; ++k) c[size_t(q)][size_t(k)] = static_cast<uint8_t>(tq1_trit(static_cast<uint8_t>(q), k) + 1);
+        return c;
+    }();
+    const auto* in = static_cast<const BlockTQ1_0*>(src);
+    auto* out = static_cast<BlockTQ2_0*>(dst);
+    for (int64_t i = 0; i < n / QK_K; ++i) {
+        const BlockTQ1_0& b = in[i];
+        uint8_t code[QK_K];  // element order (tq1_value)
+        for (int m = 0; m < 32; ++m)
+            for (int k = 0; k < 5; ++k) code[32 * k + m] = codes[b.qs[m]][size_t(k)];
+        for (int m = 0; m < 16; ++m)
+            for (int k = 0; k < 5; ++k) code[160 + 16 * k + m] = codes[b.qs[32 + m]][size_t(k)];
+        for (int j = 0; j < 4; ++j)
+            for (int k = 0; k < 4; ++k) code[240 + 4 * k + j] = codes[b.qh[j]][size_t(k)];
+        for (int h = 0; h < 2; ++h)
+            for (int m = 0; m < 32; ++m) {
+                const uint8_t* c = code + 128 * h + m;
+                out[i].qs[32 * h + m] = static_cast<uint8_t>(c[0] | c[32] << 2 | c[64] << 4 | c[96] << 6);
+            }
+        out[i].d = b.d;
     }
 }
 

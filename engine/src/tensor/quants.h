@@ -59,4 +59,9 @@ void quantize_i2_s(const float* src, void* dst, int64_t n);
 // tensor's scale; code 3 becomes code 1 (zero). Throws tern::Error when the scale is not finite.
 void convert_i2_s_to_tq2_0_s32(const void* src, void* dst, int64_t n);
 
+// TQ1_0 → TQ2_0 blocks (n a multiple of 256): every element's ternary value (base-3 digit of
+// TQ1_0, formats.md §2.3) stored as TQ2_0's 2-bit code (§2.2), d copied. Exact: both formats
+// compute the same integer block sums and float steps, so dot products are bit-identical.
+void convert_tq1_0_to_tq2_0(const void* src, void* dst, int64_t n);
+
 }  // namespace tern::ref
