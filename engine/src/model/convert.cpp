@@ -35,6 +35,18 @@ void release_pages(const uint8_t* p, uint64_t n) {
     if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);  // advisory only
 }
 
+// A new converted tensor: t's name and shape in `type`, its bytes allocated (64-byte aligned).
+ConvertedTensor& add_converted(const GgufTensorInfo& t, Type type, ModelWeights& owner) {
+    ConvertedTensor& c = owner.converted.emplace_back();
+    c.source = &t;
+    c.info = t;
+    c.info.type = type;
+    c.info.n_bytes = row_bytes(type, t.ne[0]) * static_cast<uint64_t>(t.ne[1] * t.ne[2] * t.ne[3]);
+    c.data.reset(static_cast<uint8_t*>(::operator new[](static_cast<size_t>(c.info.n_bytes), AlignedDelete::kAlign)));
+    c.info.data = c.data.get();
+    return c;
+}
+
 }  // namespace
 
 void check_convertible(const GgufFile& f, const GgufTensorInfo& t) {
@@ -55,13 +67,7 @@ const GgufTensorInfo* convert_for_kernels(const GgufFile& f, const GgufTensorInf
     check_convertible(f, t);
     const std::string what = f.path() + ": tensor '" + t.name + "'";
 
-    ConvertedTensor& c = owner.converted.emplace_back();
-    c.source = &t;
-    c.info = t;
-    c.info.type = Type::TQ2_0_S32;
-    c.info.n_bytes = row_bytes(Type::TQ2_0_S32, t.ne[0]) * static_cast<uint64_t>(t.ne[1] * t.ne[2] * t.ne[3]);
-    c.data.reset(static_cast<uint8_t*>(::operator new[](static_cast<size_t>(c.info.n_bytes), AlignedDelete::kAlign)));
-    c.info.data = c.data.get();
+    ConvertedTensor& c = add_converted(t, Type::TQ2_0_S32, owner);
     try {
         ref::convert_i2_s_to_tq2_0_s32(t.data, c.data.get(), t.n_elements());
     } catch (const Error& e) {
@@ -77,13 +83,7 @@ const GgufTensorInfo* repack_tq1_0(const GgufFile& f, const GgufTensorInfo& t, M
         if (c.source == &t) return &c.info;
     if (t.type != Type::TQ1_0)
         throw Error(f.path() + ": tensor '" + t.name + "': type " + std::string(type_name(t.type)) + " is not TQ1_0");
-    ConvertedTensor& c = owner.converted.emplace_back();
-    c.source = &t;
-    c.info = t;
-    c.info.type = Type::TQ2_0;
-    c.info.n_bytes = row_bytes(Type::TQ2_0, t.ne[0]) * static_cast<uint64_t>(t.ne[1] * t.ne[2] * t.ne[3]);
-    c.data.reset(static_cast<uint8_t*>(::operator new[](static_cast<size_t>(c.info.n_bytes), AlignedDelete::kAlign)));
-    c.info.data = c.data.get();
+    ConvertedTensor& c = add_converted(t, Type::TQ2_0, owner);
     // Blocks are independent: split them across the cores (a 1 B-parameter file has millions).
     const int64_t nb = t.n_elements() / 256;
     const int64_t n_threads = std::clamp<int64_t>(nb / 16384, 1, std::max(1u, std::thread::hardware_concurrency()));

@@ -5,38 +5,13 @@
 // V sum keeps each output dimension in its own lane, positions in order. Multiplies and adds
 // stay separate (no FMA).
 #include "backend/cpu/attention.h"
+#include "backend/cpu/kernels_x86_float.h"
 
 #include <immintrin.h>
 
 namespace tern::cpu {
 
 namespace {
-
-inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
-inline __m256 load8(const uint16_t* p) {
-    return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
-}
-inline float widen(float x) { return x; }
-inline float widen(uint16_t h) { return _cvtsh_ss(h); }
-
-inline void transpose8(__m256* r) {
-    const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
-    const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
-    const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
-    const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
-    const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-    const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-    const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
-    const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-    r[0] = _mm256_permute2f128_ps(u0, u4, 0x20);
-    r[1] = _mm256_permute2f128_ps(u1, u5, 0x20);
-    r[2] = _mm256_permute2f128_ps(u2, u6, 0x20);
-    r[3] = _mm256_permute2f128_ps(u3, u7, 0x20);
-    r[4] = _mm256_permute2f128_ps(u0, u4, 0x31);
-    r[5] = _mm256_permute2f128_ps(u1, u5, 0x31);
-    r[6] = _mm256_permute2f128_ps(u2, u6, 0x31);
-    r[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
-}
 
 // s[j] = q · K_j for 8 positions at a time: lane l accumulates position j0 + l over d in order.
 template <class E>
@@ -61,14 +36,14 @@ void scores(const float* q, const E* k, int64_t stride, int64_t n, int64_t hd, f
         _mm256_store_ps(a, acc);
         for (int l = 0; l < 8; ++l) {
             float x = a[l];
-            for (int64_t d = h8; d < hd; ++d) x += q[d] * widen(rows[l][d]);
+            for (int64_t d = h8; d < hd; ++d) x += q[d] * to_f(rows[l][d]);
             s[j0 + l] = x;
         }
     }
     for (; j0 < n; ++j0) {  // the last < 8 positions
         const E* r = k + j0 * stride;
         float x = 0.0f;
-        for (int64_t d = 0; d < hd; ++d) x += q[d] * widen(r[d]);
+        for (int64_t d = 0; d < hd; ++d) x += q[d] * to_f(r[d]);
         s[j0] = x;
     }
 }
@@ -94,7 +69,7 @@ void mix(const float* p, const E* v, int64_t stride, int64_t n, int64_t hd, floa
     }
     for (; d0 < hd; ++d0) {
         float a = 0.0f;
-        for (int64_t j = 0; j < n; ++j) a += p[j] * widen(v[j * stride + d0]);
+        for (int64_t j = 0; j < n; ++j) a += p[j] * to_f(v[j * stride + d0]);
         o[d0] = a;
     }
 }

@@ -17,6 +17,7 @@
 #endif
 
 #include "backend/cpu/kernels.h"
+#include "backend/cpu/kernels_x86_float.h"
 #include "tensor/fp16.h"
 
 #include <immintrin.h>
@@ -252,71 +253,19 @@ inline void tile(const uint8_t* const* w, const uint8_t* const* x, int64_t nb, s
 // Prefetch distance in rows (A/B measured: 8-48 rows and the T1 hint within noise, none 2.5x slower).
 constexpr size_t kPrefetchRows = 16;
 
-// Rows [r0, r1) NR at a time; a short last group repeats the last row (results dropped).
-template <class K, int NR, int NC>
-void tile_rows(const uint8_t* base, size_t stride, int64_t r0, int64_t r1, const uint8_t* const* x, int nc,
-               int64_t nb, float* const* y) {
-    const uint8_t* w[NR];
-    alignas(32) float out[8];
-    for (int64_t r = r0; r < r1; r += NR) {
-        for (int k = 0; k < NR; ++k) w[k] = base + static_cast<size_t>(r + k < r1 ? r + k : r1 - 1) * stride;
-        tile<K, NR, NC>(w, x, nb, K::kWB, kPrefetchRows * stride, out);
-        const int64_t nr = r1 - r < NR ? r1 - r : NR;
-        for (int64_t k = 0; k < nr; ++k)
-            for (int c = 0; c < nc; ++c) y[c][r + k - r0] = out[k * NC + c];
-    }
-}
+}  // namespace
+}  // namespace tern
 
-template <class K>
-void mat_mat(const void* w, size_t stride, int64_t r0, int64_t r1, const void* const* x, int n_cols, int64_t n,
-             float* const* y) {
-    const auto* base = static_cast<const uint8_t*>(w);
-    const int64_t nb = n / K::QK;
-    for (int c0 = 0; c0 < n_cols; c0 += 4) {
-        const int nc = n_cols - c0 < 4 ? n_cols - c0 : 4;
-        const uint8_t* xs[4];
-        for (int c = 0; c < 4; ++c) xs[c] = static_cast<const uint8_t*>(x[c0 + (c < nc ? c : nc - 1)]);
-        if (nc == 1) tile_rows<K, 8, 1>(base, stride, r0, r1, xs, nc, nb, y + c0);
-        else if (nc == 2) tile_rows<K, 4, 2>(base, stride, r0, r1, xs, nc, nb, y + c0);
-        else tile_rows<K, 2, 4>(base, stride, r0, r1, xs, nc, nb, y + c0);
-    }
-}
+#include "backend/cpu/kernels_driver.h"
 
-template <class K>
-void mat_vec(const void* w, size_t stride, int64_t r0, int64_t r1, const void* x, int64_t n, float* y) {
-    const void* xs[1] = {x};
-    float* ys[1] = {y};
-    mat_mat<K>(w, stride, r0, r1, xs, 1, n, ys);
-}
+namespace tern {
+namespace {
 
 // ---- float weights (F32, F16): eight rows in the eight lanes --------------------------------
 // The reference sums each row's products in order (F32: float sums; F16: double sums of the
 // exact float products). Lane r of the accumulator is row r and the columns are visited in
 // order through an 8×8 transpose, so every row gets the reference's very operations.
 
-inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
-inline __m256 load8(const uint16_t* p) { return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))); }
-inline float to_f(float v) { return v; }
-inline float to_f(uint16_t v) { return _cvtsh_ss(v); }
-
-inline void transpose8(__m256* r) {
-    const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
-    const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
-    const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
-    const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
-    const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-    const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-    const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
-    const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-    r[0] = _mm256_permute2f128_ps(u0, u4, 0x20);
-    r[1] = _mm256_permute2f128_ps(u1, u5, 0x20);
-    r[2] = _mm256_permute2f128_ps(u2, u6, 0x20);
-    r[3] = _mm256_permute2f128_ps(u3, u7, 0x20);
-    r[4] = _mm256_permute2f128_ps(u0, u4, 0x31);
-    r[5] = _mm256_permute2f128_ps(u1, u5, 0x31);
-    r[6] = _mm256_permute2f128_ps(u2, u6, 0x31);
-    r[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
-}
 
 template <typename T>
 void mat_vec_float(const void* w, size_t stride, int64_t r0, int64_t r1, const void* xv, int64_t n, float* y) {
@@ -486,13 +435,6 @@ void quantize_q8_K_row(const float* x, void* dst, int64_t n) {
 }
 
 // ---- the table ----------------------------------------------------------------------------
-
-template <class K>
-void set_dot(CpuKernels& k, Type t) {
-    auto& e = k.types[static_cast<size_t>(t)];
-    e.mat_vec = mat_vec<K>;
-    e.mat_mat = mat_mat<K>;
-}
 
 inline void add_x86_kernels(CpuKernels& k) {
     set_dot<Tq2<66, false>>(k, Type::TQ2_0);
