@@ -69,6 +69,25 @@ private slots:
         QTest::newRow("dense F16") << false << int(Type::F16);
     }
 
+    void mainTypeCountsWeightsNotBytes() {
+        // A dense TQ2_0 model whose Q8_0 embedding table and head take more bytes (1.1 MB) than
+        // its ternary matrices (0.3 MB) but hold fewer weights: shown as TQ2_0.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const std::string path = dir.filePath("m.gguf").toStdString();
+        SynthParams p = tiny(false, Type::TQ2_0);
+        p.n_vocab = 2048;
+        write_synthetic_model(path, p);
+        auto model = Model::load(path, {.load_tokenizer = false});
+        uint64_t q8_bytes = 0, tq2_bytes = 0;
+        for (const GgufTensorInfo& t : model->gguf().tensors()) {
+            if (t.type == Type::Q8_0) q8_bytes += t.n_bytes;
+            if (t.type == Type::TQ2_0) tq2_bytes += t.n_bytes;
+        }
+        QVERIFY(q8_bytes > tq2_bytes);
+        QCOMPARE(model->main_type(), std::string("TQ2_0"));
+    }
+
     void loadsAndRuns() {
         QFETCH(bool, moe);
         QFETCH(int, type);

@@ -84,7 +84,7 @@ public:
     // TQ2_0_S32: n/4 + n/64 bytes for n elements; TQ1_0 → TQ2_0 when repacked: 66 bytes per 256
     // elements); every other tensor stays in the mapping. 0 when nothing was converted.
     uint64_t converted_bytes() const;
-    // Most common matrix type ("TQ2_0", "Q8_0", ...) for display.
+    // The type of most matrix weights ("TQ2_0", "Q8_0", ...), counted in elements, for display.
     std::string main_type() const;
     // How conversations are turned into a prompt: detected from tokenizer.chat_template and the
     // architecture (tern/chat.h); COMPLETION for models without a template.

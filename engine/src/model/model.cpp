@@ -95,13 +95,15 @@ ChatFormat Model::chat_format() const {
 }
 
 std::string Model::main_type() const {
-    std::map<std::string_view, uint64_t> bytes;
+    // Counted in weights, not bytes: a ternary model's 8-bit embedding table and head can take
+    // more bytes than all its ternary matrices while holding far fewer weights.
+    std::map<std::string_view, uint64_t> elements;
     for (const auto& t : file_->tensors())
-        if (t.n_dims >= 2) bytes[type_name(t.type)] += t.n_bytes;
+        if (t.n_dims >= 2) elements[type_name(t.type)] += static_cast<uint64_t>(t.n_elements());
     std::string_view best = "F32";
     uint64_t most = 0;
-    for (const auto& [name, b] : bytes)
-        if (b > most) most = b, best = name;
+    for (const auto& [name, n] : elements)
+        if (n > most) most = n, best = name;
     return std::string(best);
 }
 
