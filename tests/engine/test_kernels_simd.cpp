@@ -153,8 +153,9 @@ void TestKernelsSimd::dots_data() {
     addSetColumn();
     QTest::addColumn<int>("type");
     QTest::addColumn<int>("act");
-    // "avx512-nogfni": the avx512 set without its GFNI entries, so a CPU with GFNI checks both.
-    for (const char* set : {"avx2", "avx512", "avx512-nogfni", "neon"}) {
+    // "avx512-baseline": the avx512 set without its GFNI / VBMI entries, so a CPU with those
+    // extensions checks both variants.
+    for (const char* set : {"avx2", "avx512", "avx512-baseline", "neon"}) {
         const QString s = set;
         QTest::newRow(qPrintable(s + " TQ2_0·Q8_K")) << s << int(Type::TQ2_0) << int(Type::Q8_K);
         QTest::newRow(qPrintable(s + " TQ1_0·Q8_K")) << s << int(Type::TQ1_0) << int(Type::Q8_K);
@@ -169,11 +170,11 @@ void TestKernelsSimd::dots() {
     QFETCH(QString, set);
     QFETCH(int, type);
     QFETCH(int, act);
-    const bool no_gfni = set == "avx512-nogfni";
-    if (no_gfni && !avx512_kernels_without_gfni()) QSKIP("this CPU cannot run the avx512 kernels; not tested here");
-    if (!no_gfni) SKIP_UNLESS_AVAILABLE(set);
+    const bool baseline = set == "avx512-baseline";
+    if (baseline && !avx512_kernels_baseline()) QSKIP("this CPU cannot run the avx512 kernels; not tested here");
+    if (!baseline) SKIP_UNLESS_AVAILABLE(set);
     const Type wt = static_cast<Type>(type), xt = static_cast<Type>(act);
-    const CpuKernels& simd = no_gfni ? *avx512_kernels_without_gfni() : cpu_kernels(set.toStdString());
+    const CpuKernels& simd = baseline ? *avx512_kernels_baseline() : cpu_kernels(set.toStdString());
     const CpuKernels& ref = scalar_kernels();
     QVERIFY(simd[wt].mat_vec != ref[wt].mat_vec);
     std::mt19937 rng(uint32_t(type * 31 + act));

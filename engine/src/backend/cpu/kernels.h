@@ -63,9 +63,10 @@ const CpuKernels& cpu_kernels(std::string_view features);
 // Names of the kernel sets this CPU can run, "scalar" first.
 std::vector<std::string_view> available_kernel_sets();
 
-// For tests: the "avx512" set without the entries it takes from kernels_avx512_gfni.cpp on
-// CPUs with GFNI, so both variants are checked on such a CPU; nullptr when avx512 cannot run.
-const CpuKernels* avx512_kernels_without_gfni();
+// For tests: the "avx512" set without the entries it takes from kernels_avx512_gfni.cpp and
+// kernels_avx512_vbmi.cpp on CPUs with GFNI / VBMI, so both variants are checked on such a CPU;
+// nullptr when avx512 cannot run.
+const CpuKernels* avx512_kernels_baseline();
 
 #if defined(TERN_X86_KERNELS)
 // Defined in kernels_avx2.cpp / kernels_avx512.cpp (compiled with their ISA flags; call only
@@ -73,6 +74,7 @@ const CpuKernels* avx512_kernels_without_gfni();
 void add_avx2_kernels(CpuKernels& k);
 void add_avx512_kernels(CpuKernels& k);
 void add_avx512_gfni_kernels(CpuKernels& k);  // after add_avx512_kernels, when the CPU has GFNI
+void add_avx512_vbmi_kernels(CpuKernels& k);  // after add_avx512_kernels, when the CPU has AVX-512 VBMI
 #endif
 
 #if defined(TERN_NEON_KERNELS)

@@ -233,18 +233,21 @@ struct Tq1DecodeActs {
 
 // Σ digit · x of one TQ1_0 block (16 int32 lanes): the 52 code bytes in one masked load (no read
 // past the block), digit n of every byte from byte · 3^n mod 256.
-inline __m512i tq1_block_dot(const uint8_t* b, const __m512i* xv) {
-    __m512i q = _mm512_maskz_loadu_epi8((uint64_t{1} << 52) - 1, b);
-    __m512i a = _mm512_dpbusd_epi32(_mm512_setzero_si512(), digit(q), xv[0]);
-    for (int n = 1; n < 5; ++n) {
-        q = times3(q);
-        a = _mm512_dpbusd_epi32(a, digit(q), xv[n]);
+struct Tq1DigitsByMul {
+    static __m512i block_dot(const uint8_t* b, const __m512i* xv) {
+        __m512i q = _mm512_maskz_loadu_epi8((uint64_t{1} << 52) - 1, b);
+        __m512i a = _mm512_dpbusd_epi32(_mm512_setzero_si512(), digit(q), xv[0]);
+        for (int n = 1; n < 5; ++n) {
+            q = times3(q);
+            a = _mm512_dpbusd_epi32(a, digit(q), xv[n]);
+        }
+        return a;
     }
-    return a;
-}
+};
 
 // Rows w[0..8) over blocks [b0, b0 + nb) of the prepared activations; sum: the 8 rows' running
 // float sums (the reference's block-by-block steps), updated.
+template <class Digits>
 inline __m256 tq1_rows8(const uint8_t* const* w, __m256i off, const Tq1DecodeActs& a, int64_t b0, int64_t nb,
                         size_t ahead, __m256 sum) {
     for (int64_t k = 0; k < nb; ++k) {
@@ -258,7 +261,7 @@ inline __m256 tq1_rows8(const uint8_t* const* w, __m256i off, const Tq1DecodeAct
         __m512i xv[5];
         for (int n = 0; n < 5; ++n) xv[n] = _mm512_load_si512(a.x[k][n]);
         __m256i f[8];
-        for (int r = 0; r < 8; ++r) f[r] = fold(tq1_block_dot(w[r] + i * Tq1::WB, xv));
+        for (int r = 0; r < 8; ++r) f[r] = fold(Digits::block_dot(w[r] + i * Tq1::WB, xv));
         const __m256i sumi = _mm256_sub_epi32(reduce8(f), _mm256_set1_epi32(a.bsum[k]));
         // The FP16 scale is the upper half of the 32-bit word at 50 (inside the block).
         const __m256i raw = _mm256_i32gather_epi32(reinterpret_cast<const int*>(w[0] + i * Tq1::WB + 50), off, 1);
@@ -269,6 +272,7 @@ inline __m256 tq1_rows8(const uint8_t* const* w, __m256i off, const Tq1DecodeAct
     return sum;
 }
 
+template <class Digits>
 void tq1_mat_mat(const void* w, size_t stride, int64_t r0, int64_t r1, const void* const* x, int n_cols, int64_t n,
                  float* const* y) {
     if (n_cols != 1) return mat_mat<Tq1x512>(w, stride, r0, r1, x, n_cols, n, y);
@@ -290,7 +294,7 @@ void tq1_mat_mat(const void* w, size_t stride, int64_t r0, int64_t r1, const voi
             const int64_t nr = r1 - r < 8 ? r1 - r : 8;
             // Later chunks continue the rows' sums where the previous chunk left them.
             for (int64_t k = 0; k < 8; ++k) out[k] = b0 == 0 || k >= nr ? 0.0f : y[0][r + k - r0];
-            const __m256 sum = tq1_rows8(rows, _mm256_load_si256(reinterpret_cast<const __m256i*>(o)), acts, b0, cb,
+            const __m256 sum = tq1_rows8<Digits>(rows, _mm256_load_si256(reinterpret_cast<const __m256i*>(o)), acts, b0, cb,
                                          kPrefetchRows * stride, _mm256_load_ps(out));
             _mm256_store_ps(out, sum);
             for (int64_t k = 0; k < nr; ++k) y[0][r + k - r0] = out[k];
@@ -298,16 +302,18 @@ void tq1_mat_mat(const void* w, size_t stride, int64_t r0, int64_t r1, const voi
     }
 }
 
+template <class Digits>
 void tq1_mat_vec(const void* w, size_t stride, int64_t r0, int64_t r1, const void* x, int64_t n, float* y) {
     const void* xs[1] = {x};
     float* ys[1] = {y};
-    tq1_mat_mat(w, stride, r0, r1, xs, 1, n, ys);
+    tq1_mat_mat<Digits>(w, stride, r0, r1, xs, 1, n, ys);
 }
 
-inline void set_tq1(CpuKernels& k) {
+template <class Digits>
+void set_tq1(CpuKernels& k) {
     auto& e = k.types[static_cast<size_t>(Type::TQ1_0)];
-    e.mat_vec = tq1_mat_vec;
-    e.mat_mat = tq1_mat_mat;
+    e.mat_vec = tq1_mat_vec<Digits>;
+    e.mat_mat = tq1_mat_mat<Digits>;
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ const CpuKernels& avx2_table() {
     return k;
 }
 
-const CpuKernels& avx512_table_without_gfni() {
+const CpuKernels& avx512_table_baseline() {
     static const CpuKernels k = [] {
         CpuKernels t = avx2_table();
         t.name = "avx512";
@@ -53,8 +53,9 @@ const CpuKernels& avx512_table_without_gfni() {
 
 const CpuKernels& avx512_table() {
     static const CpuKernels k = [] {
-        CpuKernels t = avx512_table_without_gfni();
+        CpuKernels t = avx512_table_baseline();
         if (__builtin_cpu_supports("gfni")) add_avx512_gfni_kernels(t);
+        if (__builtin_cpu_supports("avx512vbmi")) add_avx512_vbmi_kernels(t);
         return t;
     }();
     return k;
@@ -120,9 +121,9 @@ const CpuKernels& cpu_kernels(std::string_view features) {
 #endif
 }
 
-const CpuKernels* avx512_kernels_without_gfni() {
+const CpuKernels* avx512_kernels_baseline() {
 #if defined(TERN_X86_KERNELS)
-    if (cpu_has_avx512()) return &avx512_table_without_gfni();
+    if (cpu_has_avx512()) return &avx512_table_baseline();
 #endif
     return nullptr;
 }
