@@ -5,6 +5,9 @@
 #include "tern/gguf.h"
 #include "tern/tokenizer.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <map>
 
 namespace tern {
@@ -13,6 +16,24 @@ Model::Model() = default;
 Model::~Model() = default;
 
 const std::string& Model::path() const { return file_->path(); }
+
+namespace {
+
+// The embedding table is read a row per token, in no order: tell the kernel not to read ahead
+// or map neighbouring pages around each row (MADV_RANDOM), so only the rows used become resident.
+// Not when it is also the LM head (tied embeddings), which reads it whole every token.
+void advise_random_rows(const ModelWeights& w) {
+    const GgufTensorInfo* t = w.token_embd;
+    if (!t || t == w.output || !t->data) return;
+    const long page_size = ::sysconf(_SC_PAGESIZE);
+    if (page_size <= 0) return;
+    const auto page = static_cast<uintptr_t>(page_size);
+    const auto begin = reinterpret_cast<uintptr_t>(t->data) / page * page;
+    const auto end = reinterpret_cast<uintptr_t>(t->data) + t->n_bytes;
+    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_RANDOM);  // advisory only
+}
+
+}  // namespace
 
 std::unique_ptr<Model> Model::load(const std::string& path, const LoadOptions& opts) {
     std::unique_ptr<Model> m(new Model());
@@ -37,6 +58,7 @@ std::unique_ptr<Model> Model::load(const std::string& path, const LoadOptions& o
     m->weights_ = std::make_unique<ModelWeights>();
     TensorLoader loader(f, *m->weights_, opts.convert_weights, opts.repack_tq1_0);
     m->arch_->load_tensors(loader, m->hp_, *m->weights_);
+    advise_random_rows(*m->weights_);
 
     if (opts.load_tokenizer) {
         m->tokenizer_ = Tokenizer::from_gguf(f);

@@ -16,7 +16,7 @@ namespace tern {
 namespace {
 
 constexpr int kSpins = 1 << 12;        // idle spinning before a worker sleeps
-constexpr int kYieldEvery = 64;        // let other runnable threads have the core meanwhile
+constexpr int kYieldEvery = 16;         // let other runnable threads have the core meanwhile
 constexpr int kChunksPerThread = 4;
 
 uint64_t pack(uint32_t generation, uint32_t index) { return (uint64_t{generation} << 32) | index; }
