@@ -286,7 +286,7 @@ void print_table(const Report& rep) {
     std::string converted;
     if (m.converted_bytes() > 0)
         converted = " | converted at load: " + size_label(m.converted_bytes()) +
-                    (m.main_type() == "TQ1_0" ? " (TQ1_0 repacked to TQ2_0; --no-repack reads it in place)" : "");
+                    " (" + converted_what(m) + ")";
     std::printf("\nbackend: %s | weights read per decoded token: %.1f MB | memory read bandwidth: %s | KV cache: %s, "
                 "%s | peak RSS: %.1f MiB%s\n",
                 rep.session.backend_description().c_str(), static_cast<double>(m.weight_bytes_per_token()) / 1e6,

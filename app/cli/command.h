@@ -33,9 +33,11 @@ void add_sampling_options(QCommandLineParser& p);
 // --cache-type f32|f16 (part of add_model_options; bench adds it alone) and its value.
 void add_cache_type_option(QCommandLineParser& p);
 Type cache_type_option(const QCommandLineParser& p);
-// --no-repack (part of add_model_options; bench adds it alone) and the LoadOptions it gives.
+// --repack (part of add_model_options; bench adds it alone) and the LoadOptions it gives.
 void add_repack_option(QCommandLineParser& p);
 LoadOptions load_options(const QCommandLineParser& p);
+// What a model converted at load: "I2_S", "TQ1_0 → TQ2_0" or both, from its file's tensor types.
+std::string converted_what(const Model& m);
 
 int int_option(const QCommandLineParser& p, const QString& name, int lo, int hi);
 double float_option(const QCommandLineParser& p, const QString& name, double lo, double hi);

@@ -104,7 +104,7 @@ int cmd_info(const QStringList& args) {
     std::printf("type:            %s\n", model->main_type().c_str());
     if (model->converted_bytes() > 0)
         std::printf("converted:       %s of %s weights repacked at load (in memory, replacing their pages of the mapping)\n",
-                    human_bytes(model->converted_bytes()).c_str(), model->main_type() == "TQ1_0" ? "TQ1_0 → TQ2_0" : "I2_S");
+                    human_bytes(model->converted_bytes()).c_str(), converted_what(*model).c_str());
     const ChatFormat chat = model->chat_format();
     std::printf("chat format:     %s%s\n", std::string(chat_family_name(chat.family)).c_str(),
                 chat.guessed ? " (template not recognised: default)" : "");

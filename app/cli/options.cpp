@@ -1,6 +1,7 @@
 #include "command.h"
 
 #include "tern/error.h"
+#include "tern/gguf.h"
 
 #include <cstdio>
 #include <random>
@@ -46,13 +47,24 @@ void add_model_options(QCommandLineParser& p) {
 }
 
 void add_repack_option(QCommandLineParser& p) {
-    p.addOption({"no-repack", "Read TQ1_0 weights in place instead of repacking them to TQ2_0 at load time "
-                              "(less memory, slower decode on the CPU; the results are the same)."});
+    p.addOption({"repack", "Repack TQ1_0 weights to TQ2_0 at load time: faster on the CPU, the same results, "
+                           "22 % more memory for those weights (default: read them in place)."});
+}
+
+std::string converted_what(const Model& m) {
+    bool i2s = false, tq1 = false;
+    for (const GgufTensorInfo& t : m.gguf().tensors()) {
+        i2s = i2s || t.type == Type::I2_S;
+        tq1 = tq1 || t.type == Type::TQ1_0;
+    }
+    if (m.converted_bytes() == 0) return "nothing";
+    if (i2s && tq1) return "I2_S and TQ1_0 → TQ2_0";
+    return i2s ? "I2_S" : "TQ1_0 → TQ2_0";
 }
 
 LoadOptions load_options(const QCommandLineParser& p) {
     LoadOptions o;
-    o.repack_tq1_0 = !p.isSet("no-repack");
+    o.repack_tq1_0 = p.isSet("repack");
     return o;
 }
 

@@ -1,4 +1,4 @@
-// TQ1_0 → TQ2_0 repacking at load time (LoadOptions::repack_tq1_0): the converted blocks hold
+// TQ1_0 → TQ2_0 repacking at load time (LoadOptions::repack_tq1_0, tern-cli --repack): the converted blocks hold
 // the same values and scales, dot products are bit-identical, and a TQ1_0 model gives the same
 // logits bit for bit repacked or read in place, with every kernel set this CPU runs (the TQ1_0
 // kernels themselves stay covered this way and by test_kernels_simd).
@@ -71,8 +71,8 @@ void TestRepack::models_data() {
 void TestRepack::models() {
     TERN_REQUIRE_SHARED(shared);
     QFETCH(QString, file);
-    auto repacked = Model::load(fixture(shared, "models/" + file), {.load_tokenizer = false});
-    auto in_place = Model::load(fixture(shared, "models/" + file), {.load_tokenizer = false, .repack_tq1_0 = false});
+    auto repacked = Model::load(fixture(shared, "models/" + file), {.load_tokenizer = false, .repack_tq1_0 = true});
+    auto in_place = Model::load(fixture(shared, "models/" + file), {.load_tokenizer = false});
     // Every TQ1_0 tensor converted: 66 bytes per 256 elements instead of 54.
     uint64_t tq1_elements = 0;
     for (const GgufTensorInfo& t : in_place->gguf().tensors())

@@ -51,11 +51,12 @@ struct LoadOptions {
     // running it.
     bool convert_weights = true;
     // With convert_weights: TQ1_0 matrices are repacked to TQ2_0 at load time (same values and
-    // scales, so the same results bit for bit). The CPU reads 2-bit codes several times faster
-    // than TQ1_0's base-3 digits, so decode and prefill get faster although each weight takes
-    // 2.0625 instead of 1.6875 bits (+22 % memory for those tensors; converted_bytes() says how
-    // much; the TQ1_0 pages of the mapping are released). false: TQ1_0 is read in place.
-    bool repack_tq1_0 = true;
+    // scales, so the same results bit for bit). The CPU reads 2-bit codes faster than TQ1_0's
+    // base-3 digits (much faster without AVX-512 VBMI), so decode and prefill get faster,
+    // but each weight takes 2.0625 instead of 1.6875 bits (+22 % memory for those tensors;
+    // converted_bytes() says how much; the TQ1_0 pages of the mapping are released). Off by
+    // default: the file's size is what a person chose to give the model.
+    bool repack_tq1_0 = false;
 };
 
 class Model {

@@ -1,9 +1,9 @@
 // Load-time conversion of tensors whose file layout the kernels do not read: bitnet.cpp's I2_S
 // (one float32 scale per tensor, after the codes) becomes TQ2_0_S32, TQ2_0's blocks with a
-// float32 scale, so the TQ2_0 kernels run it and the scale stays exact. And, by default, TQ1_0
-// is repacked to TQ2_0 (LoadOptions::repack_tq1_0): the same values and scales, so the same
-// results bit for bit, read by the 2-bit kernels, which are several times faster than
-// base-3 unpacking, for 2.06 instead of 1.69 bits per weight.
+// float32 scale, so the TQ2_0 kernels run it and the scale stays exact. And, when asked
+// (LoadOptions::repack_tq1_0), TQ1_0 is repacked to TQ2_0: the same values and scales, so the
+// same results bit for bit, read by the 2-bit kernels, which are faster than base-3
+// unpacking, for 2.06 instead of 1.69 bits per weight.
 #include "model/loader.h"
 
 #include "tensor/quants.h"
