@@ -47,8 +47,8 @@ int cmd_devices(const QStringList& args) {
                     d.subgroup_size, yes(d.integer_dot_product), yes(d.float16), yes(d.storage_8bit),
                     yes(d.storage_16bit));
     }
-    std::printf("--backend auto uses the first discrete, else integrated GPU; a CPU-type device runs only when "
-                "chosen with --backend vulkan --device N.\n");
+    std::printf("--backend auto uses the first discrete, else integrated GPU, never a CPU-type device; "
+                "--backend vulkan uses the best device listed (CPU-type ones included); --device N picks one.\n");
     return 0;
 }
 

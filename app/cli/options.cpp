@@ -40,8 +40,8 @@ void add_model_options(QCommandLineParser& p) {
     p.addOption({"cpu-features", "CPU kernel set: scalar, avx2, avx512 (x86-64) or neon (aarch64) (default: the best this CPU runs).", "SET"});
     p.addOption({"backend", "cpu, vulkan or auto: the best Vulkan GPU when there is one, else the CPU "
                             "(default auto).", "NAME", "auto"});
-    p.addOption({"device", "Vulkan device index from 'tern-cli devices' (CPU-type devices such as lavapipe run "
-                           "only when chosen here); -1: the best GPU (default -1).", "N", "-1"});
+    p.addOption({"device", "Vulkan device index from 'tern-cli devices'; -1: the best device (default -1; auto "
+                           "never takes a CPU-type device such as lavapipe, --backend vulkan does).", "N", "-1"});
     add_cache_type_option(p);
     add_repack_option(p);
 }

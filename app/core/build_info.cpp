@@ -26,6 +26,8 @@ QStringList cpuFeatures() {
     if (__builtin_cpu_supports("avx512f")) f << QStringLiteral("avx512f");
     if (__builtin_cpu_supports("avx512bw")) f << QStringLiteral("avx512bw");
     if (__builtin_cpu_supports("avx512vnni")) f << QStringLiteral("avx512vnni");
+    if (__builtin_cpu_supports("avx512vbmi")) f << QStringLiteral("avx512vbmi");  // TQ1_0 digit tables
+    if (__builtin_cpu_supports("gfni")) f << QStringLiteral("gfni");              // TQ2_0 code extraction
 #if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 11)
     if (__builtin_cpu_supports("avxvnni")) f << QStringLiteral("avxvnni");
 #endif
