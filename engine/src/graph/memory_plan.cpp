@@ -9,8 +9,7 @@ namespace tern {
 
 namespace {
 
-constexpr size_t kKeep = SIZE_MAX;        // never released
-constexpr size_t kUnread = SIZE_MAX - 1;  // no reader seen yet
+constexpr size_t kKeep = SIZE_MAX;  // never released
 
 // The node (or leaf) that owns the memory a tensor's bytes are in.
 const Tensor* owner(const Tensor* t) {
@@ -91,7 +90,7 @@ MemoryPlan plan_memory(const Graph& g, const std::vector<size_t>& step_begin, si
     }
 
     // Last step that reads each node's memory; views pass their reads on to the node they view.
-    std::vector<size_t> last(n, kUnread);
+    std::vector<size_t> last(n, 0);
     std::vector<bool> read(n, false);
     for (size_t i = 0; i < n; ++i) {
         if (nodes[i]->op == Op::VIEW) continue;
@@ -101,7 +100,7 @@ MemoryPlan plan_memory(const Graph& g, const std::vector<size_t>& step_begin, si
             const Tensor* o = owner(s);
             if (o->index < 0) continue;  // a view of a leaf
             size_t& l = last[static_cast<size_t>(o->index)];
-            l = l == kUnread ? step[i] : std::max(l, step[i]);
+            l = std::max(l, step[i]);
         }
     }
     auto keep = [&](const Tensor* t) {
@@ -115,18 +114,23 @@ MemoryPlan plan_memory(const Graph& g, const std::vector<size_t>& step_begin, si
         if (!read[i]) keep(nodes[i]);  // results nobody reads are the graph's outputs
 
     auto size_of = [&](size_t i) { return (nodes[i]->n_bytes() + align - 1) / align * align; };
-    std::vector<std::vector<size_t>> release_after(n_steps);
+    // Nodes to release, in the order of the step after which they go (one allocation: this runs
+    // for every graph, i.e. every decoded token).
+    std::vector<size_t> release;
     for (size_t i = 0; i < n; ++i)
-        if (nodes[i]->op != Op::VIEW && last[i] != kKeep) release_after[last[i] == kUnread ? step[i] : last[i]].push_back(i);
+        if (nodes[i]->op != Op::VIEW && last[i] != kKeep) release.push_back(i);
+    std::stable_sort(release.begin(), release.end(), [&](size_t a, size_t b) { return last[a] < last[b]; });
 
     FreeList arena;
+    size_t next_release = 0;
     for (size_t i = 0, k = 0; k < n_steps; ++k) {
         for (; i < n && step[i] == k; ++i) {
             if (nodes[i]->op == Op::VIEW) continue;
             plan.offset[i] = arena.allocate(size_of(i));
             plan.unshared_bytes += size_of(i);
         }
-        for (size_t r : release_after[k]) arena.release(plan.offset[r], size_of(r));
+        for (; next_release < release.size() && last[release[next_release]] == k; ++next_release)
+            arena.release(plan.offset[release[next_release]], size_of(release[next_release]));
     }
     plan.bytes = arena.peak();
     return plan;
