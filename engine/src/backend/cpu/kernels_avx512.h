@@ -82,22 +82,34 @@ struct Tq2x512 : Tq2<WB, F32_SCALE> {
     }
 };
 
+// The decode kernels' group of 8 weight rows from r (rows past r1 repeat row r1 - 1, their
+// results dropped): pointers, and the byte offsets from row 0 for gathering the 8 scales (rows
+// ascend, so the offsets are ≥ 0).
+struct Rows8 {
+    const uint8_t* p[8];
+    __m256i off;
+    int64_t n;  // rows that count: min(8, r1 - r)
+
+    Rows8(const uint8_t* base, size_t stride, int64_t r, int64_t r1) : n(r1 - r < 8 ? r1 - r : 8) {
+        alignas(32) int32_t o[8];
+        for (int k = 0; k < 8; ++k) {
+            p[k] = base + static_cast<size_t>(r + k < r1 ? r + k : r1 - 1) * stride;
+            o[k] = static_cast<int32_t>(p[k] - p[0]);
+        }
+        off = _mm256_load_si256(reinterpret_cast<const __m256i*>(o));
+    }
+};
+
 // Decode (one activation row): 8 weight rows per step with the per-row work cut to the block's
 // dot product; the activation block sum is subtracted once for the 8 rows, and the 8 weight
 // scales come in by one gather. Same int32 block sums and float steps as tile<>, so the
 // results are still bit-identical to the scalar reference.
 template <size_t WB, bool F32_SCALE, bool GFNI>
-void tq2_rows8(const uint8_t* const* w, const uint8_t* x, int64_t nb, size_t ahead, float* out) {
+void tq2_rows8(const Rows8& rows, const uint8_t* x, int64_t nb, size_t ahead, float* out) {
     using K = Tq2x512<WB, F32_SCALE, GFNI>;
-    // Weight scale offsets from row 0 (rows ascend: tile_rows repeats the last row, never goes back).
+    const uint8_t* const* w = rows.p;
     // FP16 scales are read as the upper half of the 32-bit word ending at the scale, inside the block.
     const int scale_at = F32_SCALE ? 64 : 62;
-    __m256i off = _mm256_setzero_si256();
-    {
-        alignas(32) int32_t o[8];
-        for (int r = 0; r < 8; ++r) o[r] = static_cast<int32_t>(w[r] - w[0]);
-        off = _mm256_load_si256(reinterpret_cast<const __m256i*>(o));
-    }
     __m256 sum = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
         if (ahead)
@@ -117,7 +129,7 @@ void tq2_rows8(const uint8_t* const* w, const uint8_t* x, int64_t nb, size_t ahe
         bs = _mm256_add_epi32(bs, _mm256_shuffle_epi32(bs, 0xB1));
         bs = _mm256_add_epi32(bs, _mm256_permute2x128_si256(bs, bs, 0x01));
         const __m256i sumi = _mm256_sub_epi32(reduce8(f), bs);
-        const __m256i raw = _mm256_i32gather_epi32(reinterpret_cast<const int*>(w[0] + i * WB + scale_at), off, 1);
+        const __m256i raw = _mm256_i32gather_epi32(reinterpret_cast<const int*>(w[0] + i * WB + scale_at), rows.off, 1);
         const __m256 dw = F32_SCALE ? _mm256_castsi256_ps(raw)
                                     : _mm256_cvtph_ps(_mm256_cvtepi32_epi16(_mm256_srli_epi32(raw, 16)));
         const __m256 scale = _mm256_mul_ps(dw, _mm256_set1_ps(f32_at(x + i * kQ8K)));
@@ -133,28 +145,17 @@ void tq2_mat_mat(const void* w, size_t stride, int64_t r0, int64_t r1, const voi
     if (n_cols != 1) return mat_mat<K>(w, stride, r0, r1, x, n_cols, n, y);
     const auto* base = static_cast<const uint8_t*>(w);
     const auto* xr = static_cast<const uint8_t*>(x[0]);
-    const uint8_t* rows[8];
     alignas(32) float out[8];
     for (int64_t r = r0; r < r1; r += 8) {
-        for (int k = 0; k < 8; ++k) rows[k] = base + static_cast<size_t>(r + k < r1 ? r + k : r1 - 1) * stride;
+        const Rows8 rows(base, stride, r, r1);
         tq2_rows8<WB, F32_SCALE, GFNI>(rows, xr, n / 256, kPrefetchRows * stride, out);
-        const int64_t nr = r1 - r < 8 ? r1 - r : 8;
-        for (int64_t k = 0; k < nr; ++k) y[0][r + k - r0] = out[k];
+        for (int64_t k = 0; k < rows.n; ++k) y[0][r + k - r0] = out[k];
     }
 }
 
 template <size_t WB, bool F32_SCALE, bool GFNI>
-void tq2_mat_vec(const void* w, size_t stride, int64_t r0, int64_t r1, const void* x, int64_t n, float* y) {
-    const void* xs[1] = {x};
-    float* ys[1] = {y};
-    tq2_mat_mat<WB, F32_SCALE, GFNI>(w, stride, r0, r1, xs, 1, n, ys);
-}
-
-template <size_t WB, bool F32_SCALE, bool GFNI>
 void set_tq2(CpuKernels& k, Type t) {
-    auto& e = k.types[static_cast<size_t>(t)];
-    e.mat_vec = tq2_mat_vec<WB, F32_SCALE, GFNI>;
-    e.mat_mat = tq2_mat_mat<WB, F32_SCALE, GFNI>;
+    set_products<tq2_mat_mat<WB, F32_SCALE, GFNI>>(k, t);
 }
 
 inline __m512i times3(__m512i p) { return _mm512_add_epi8(p, _mm512_add_epi8(p, p)); }
@@ -248,8 +249,9 @@ struct Tq1DigitsByMul {
 // Rows w[0..8) over blocks [b0, b0 + nb) of the prepared activations; sum: the 8 rows' running
 // float sums (the reference's block-by-block steps), updated.
 template <class Digits>
-inline __m256 tq1_rows8(const uint8_t* const* w, __m256i off, const Tq1DecodeActs& a, int64_t b0, int64_t nb,
-                        size_t ahead, __m256 sum) {
+inline __m256 tq1_rows8(const Rows8& rows, const Tq1DecodeActs& a, int64_t b0, int64_t nb, size_t ahead,
+                        __m256 sum) {
+    const uint8_t* const* w = rows.p;
     for (int64_t k = 0; k < nb; ++k) {
         const int64_t i = b0 + k;
         if (ahead)
@@ -264,7 +266,7 @@ inline __m256 tq1_rows8(const uint8_t* const* w, __m256i off, const Tq1DecodeAct
         for (int r = 0; r < 8; ++r) f[r] = fold(Digits::block_dot(w[r] + i * Tq1::WB, xv));
         const __m256i sumi = _mm256_sub_epi32(reduce8(f), _mm256_set1_epi32(a.bsum[k]));
         // The FP16 scale is the upper half of the 32-bit word at 50 (inside the block).
-        const __m256i raw = _mm256_i32gather_epi32(reinterpret_cast<const int*>(w[0] + i * Tq1::WB + 50), off, 1);
+        const __m256i raw = _mm256_i32gather_epi32(reinterpret_cast<const int*>(w[0] + i * Tq1::WB + 50), rows.off, 1);
         const __m256 dw = _mm256_cvtph_ps(_mm256_cvtepi32_epi16(_mm256_srli_epi32(raw, 16)));
         const __m256 scale = _mm256_mul_ps(dw, _mm256_set1_ps(a.d[k]));
         sum = _mm256_add_ps(sum, _mm256_mul_ps(_mm256_cvtepi32_ps(sumi), scale));
@@ -285,35 +287,18 @@ void tq1_mat_mat(const void* w, size_t stride, int64_t r0, int64_t r1, const voi
         const int64_t cb = nb - b0 < Tq1DecodeActs::kBlocks ? nb - b0 : Tq1DecodeActs::kBlocks;
         acts.fill(xr, b0, cb);
         for (int64_t r = r0; r < r1; r += 8) {
-            const uint8_t* rows[8];
-            alignas(32) int32_t o[8];
-            for (int k = 0; k < 8; ++k) {
-                rows[k] = base + static_cast<size_t>(r + k < r1 ? r + k : r1 - 1) * stride;
-                o[k] = static_cast<int32_t>(rows[k] - rows[0]);
-            }
-            const int64_t nr = r1 - r < 8 ? r1 - r : 8;
+            const Rows8 rows(base, stride, r, r1);
             // Later chunks continue the rows' sums where the previous chunk left them.
-            for (int64_t k = 0; k < 8; ++k) out[k] = b0 == 0 || k >= nr ? 0.0f : y[0][r + k - r0];
-            const __m256 sum = tq1_rows8<Digits>(rows, _mm256_load_si256(reinterpret_cast<const __m256i*>(o)), acts, b0, cb,
-                                         kPrefetchRows * stride, _mm256_load_ps(out));
-            _mm256_store_ps(out, sum);
-            for (int64_t k = 0; k < nr; ++k) y[0][r + k - r0] = out[k];
+            for (int64_t k = 0; k < 8; ++k) out[k] = b0 == 0 || k >= rows.n ? 0.0f : y[0][r + k - r0];
+            _mm256_store_ps(out, tq1_rows8<Digits>(rows, acts, b0, cb, kPrefetchRows * stride, _mm256_load_ps(out)));
+            for (int64_t k = 0; k < rows.n; ++k) y[0][r + k - r0] = out[k];
         }
     }
 }
 
 template <class Digits>
-void tq1_mat_vec(const void* w, size_t stride, int64_t r0, int64_t r1, const void* x, int64_t n, float* y) {
-    const void* xs[1] = {x};
-    float* ys[1] = {y};
-    tq1_mat_mat<Digits>(w, stride, r0, r1, xs, 1, n, ys);
-}
-
-template <class Digits>
 void set_tq1(CpuKernels& k) {
-    auto& e = k.types[static_cast<size_t>(Type::TQ1_0)];
-    e.mat_vec = tq1_mat_vec<Digits>;
-    e.mat_mat = tq1_mat_mat<Digits>;
+    set_products<tq1_mat_mat<Digits>>(k, Type::TQ1_0);
 }
 
 }  // namespace

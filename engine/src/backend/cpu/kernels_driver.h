@@ -43,18 +43,26 @@ void mat_mat(const void* w, size_t stride, int64_t r0, int64_t r1, const void* c
     }
 }
 
-template <class K>
-void mat_vec(const void* w, size_t stride, int64_t r0, int64_t r1, const void* x, int64_t n, float* y) {
+// A mat-vec entry from a mat-mat one (one activation row).
+template <MatMatFn MM>
+void mat_vec_of(const void* w, size_t stride, int64_t r0, int64_t r1, const void* x, int64_t n, float* y) {
     const void* xs[1] = {x};
     float* ys[1] = {y};
-    mat_mat<K>(w, stride, r0, r1, xs, 1, n, ys);
+    MM(w, stride, r0, r1, xs, 1, n, ys);
 }
 
+// Table entries of type t from a mat-mat function (mat_vec through mat_vec_of).
+template <MatMatFn MM>
+void set_products(CpuKernels& k, Type t) {
+    auto& e = k.types[static_cast<size_t>(t)];
+    e.mat_vec = mat_vec_of<MM>;
+    e.mat_mat = MM;
+}
+
+// The entries of the block kernel K (tile<> per 8 (row, column) pairs).
 template <class K>
 void set_dot(CpuKernels& k, Type t) {
-    auto& e = k.types[static_cast<size_t>(t)];
-    e.mat_vec = mat_vec<K>;
-    e.mat_mat = mat_mat<K>;
+    set_products<mat_mat<K>>(k, t);
 }
 
 }  // namespace
