@@ -94,9 +94,7 @@ Session::Session(const Model& model, const SessionOptions& opts) : model_(model)
         const char* env = std::getenv("TERN_VULKAN_ALLOW_CPU");
         vo.allow_cpu_device = opts.backend == BackendKind::VULKAN || (env && std::strcmp(env, "1") == 0);
         // The weights as the backend uploads them: converted tensors replace their file bytes.
-        uint64_t replaced = 0;
-        for (const ConvertedTensor& c : model.weights().converted) replaced += c.source->n_bytes;
-        vo.reserve_bytes = model.weight_bytes() - replaced + model.converted_bytes() + kv_bytes;
+        vo.reserve_bytes = model.weight_bytes() - model.weights().replaced_bytes() + model.converted_bytes() + kv_bytes;
         try {
             backend_ = make_vulkan_backend(vo);
             for (const GgufTensorInfo& t : model.gguf().tensors())  // I2_S is converted to TQ2_0_S32 at load

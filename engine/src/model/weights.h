@@ -61,6 +61,12 @@ struct ModelWeights {
         for (const ConvertedTensor& c : converted) n += c.info.n_bytes;
         return n;
     }
+    // File bytes of the tensors that were converted (no kernel reads them any more).
+    uint64_t replaced_bytes() const {
+        uint64_t n = 0;
+        for (const ConvertedTensor& c : converted) n += c.source->n_bytes;
+        return n;
+    }
 };
 
 }  // namespace tern
