@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,15 @@ inline std::vector<std::vector<int32_t>> vocabTestExpected(const QByteArray& raw
         out.push_back(std::move(ids));
     }
     return out;
+}
+
+// n values ~ N(0, scale²), the same for the same seed.
+inline std::vector<float> randoms(size_t n, uint32_t seed, float scale = 1.0f) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> d(0.0f, scale);
+    std::vector<float> v(n);
+    for (float& x : v) x = d(rng);
+    return v;
 }
 
 }  // namespace tern::test

@@ -36,14 +36,6 @@ private slots:
 
 namespace {
 
-std::vector<float> randoms(size_t n, uint32_t seed, float scale = 1.0f) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> d(0.0f, scale);
-    std::vector<float> v(n);
-    for (float& x : v) x = d(rng);
-    return v;
-}
-
 struct Shape {
     int64_t hd, nh, nkv;
 };

@@ -5,6 +5,7 @@
 
 #define VK_NO_PROTOTYPES
 #include "backend/backend.h"
+#include "test_support.h"
 #include "backend/vulkan/context.h"
 #include "graph/graph.h"
 #include "tensor/quants.h"
@@ -17,6 +18,7 @@
 #include <random>
 
 using namespace tern;
+using namespace tern::test;
 
 class TestVulkanOps : public QObject {
     Q_OBJECT
@@ -38,14 +40,6 @@ private slots:
 };
 
 namespace {
-
-std::vector<float> randoms(size_t n, uint32_t seed, float scale = 1.0f) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> d(0.0f, scale);
-    std::vector<float> v(n);
-    for (float& x : v) x = d(rng);
-    return v;
-}
 
 // Rows of random weights in type t (TQ2_0_S32: TQ2_0 codes with a non-fp16 float scale).
 std::vector<uint8_t> weights(Type t, int64_t K, int64_t rows, uint32_t seed) {
