@@ -343,6 +343,44 @@ private slots:
         QVERIFY2(t.out.contains("| KV cache: f16, 4.0 KiB |"), t.out.constData());  // 2 · 2 · 4 · 128 · 2 bytes
     }
 
+    // --repack: TQ1_0 matrices converted to TQ2_0 at load (bench JSON converted_bytes and the
+    // footer say so), the same logits bit for bit; without it nothing is converted.
+    void repackTq1() {
+        const QString path = tmp_.filePath("tiny-moe-tq1.gguf");
+        QStringList synth = QStringList{"synth", "-o", path} + kTinyMoe;
+        synth[synth.indexOf("TQ2_0")] = "TQ1_0";
+        const CliResult s = runCli(synth);
+        CHECK_EXIT(synth, s, 0);
+        // Ternary elements: per layer 256·(256 + 128 + 128 + 256) attention + 3 · 256·256·4 experts.
+        const qint64 tq1_elements = 2 * (256 * 768 + 3 * 256 * 256 * 4);
+        for (bool repack : {false, true}) {
+            QStringList args{"bench", "-m", path, "-p", "4", "-n", "2", "-r", "1", "-t", "1", "--json", "--mem-bw", "0"};
+            if (repack) args << "--repack";
+            const CliResult r = runCli(args);
+            CHECK_EXIT(args, r, 0);
+            const QJsonArray arr = QJsonDocument::fromJson(r.out).array();
+            QCOMPARE(arr.size(), 2);
+            QCOMPARE(arr[0].toObject().value("converted_bytes").toInteger(), repack ? tq1_elements / 256 * 66 : 0);
+        }
+        const QStringList table{"bench", "-m", path, "-p", "0", "-n", "2", "-r", "1", "--mem-bw", "0", "--repack"};
+        const CliResult t = runCli(table);
+        CHECK_EXIT(table, t, 0);
+        QVERIFY2(t.out.contains("(TQ1_0 → TQ2_0)"), t.out.constData());
+        QByteArray logits[2];
+        for (int k = 0; k < 2; ++k) {
+            const QString out = tmp_.filePath(QString("logits-repack-%1.bin").arg(k));
+            QStringList args{"logits", "-m", path, "--tokens", "1,5,9,200", "-o", out};
+            if (k) args << "--repack";
+            const CliResult l = runCli(args);
+            CHECK_EXIT(args, l, 0);
+            QFile f(out);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            logits[k] = f.readAll();
+        }
+        QCOMPARE(logits[0].size(), 4 * 512 * 4);
+        QVERIFY(logits[0] == logits[1]);
+    }
+
     // generate, chat and logits take --cache-type too (that greedy text stays the same with an
     // F16 cache is checked on the fixture models in test_cli; this random-weight model is full
     // of near-ties).
